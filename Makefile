@@ -1,0 +1,28 @@
+# Two commands on a fresh machine: `make bulletin` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: bulletin test check preview clean
+
+bulletin: $(STAMP)
+	$(BIN)/python make_bulletin.py build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/python make_bulletin.py check
+
+preview: $(STAMP)
+	$(BIN)/python make_bulletin.py preview
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf out .pytest_cache

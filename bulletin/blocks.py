@@ -1,0 +1,401 @@
+"""Build stage: turn block specs into blocks that measure and draw themselves.
+
+Input: a :class:`~bulletin.layout_spec.BlockSpec`, the edition and the theme (a
+:class:`Context`). Output: objects following the block protocol of :mod:`bulletin.geometry`
+(``measure(width)``, ``draw(surface, box)``), plus what they print: the figures they quote and
+their text alternative. The registry :data:`BLOCK_TYPES` maps the YAML ``type:`` to a class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin import charts
+from bulletin.edition import Edition, Figure, is_safe_url
+from bulletin.fonts import text_width
+from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
+from bulletin.layout_spec import BlockSpec
+from bulletin.surface import Surface
+from bulletin.templates import Piece
+from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
+from bulletin.theme import MM, Theme
+from bulletin.typography import NBSP, fr_date, format_value
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a printed number comes from: its source, as-of date and status."""
+
+    source: str
+    as_of: dt.date
+    status: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every block of a page may read: the edition, the theme and the page's accent."""
+
+    edition: Edition
+    theme: Theme
+    accent: str
+    base_dir: Path
+
+    def style(self, size: str, weight: str = "regular", color: str = "text") -> TextStyle:
+        """A text style from theme names."""
+        return TextStyle(self.theme.font(weight), self.theme.sizes[size], self.theme.color(color))
+
+    def leading(self, size: str) -> float:
+        """Line height for a theme size name."""
+        return self.theme.sizes[size] * self.theme.leading
+
+    def fragments(self, pieces: tuple[Piece, ...], size: str, color: str = "text") -> list[Fragment]:
+        """Render template pieces: figures formatted by their unit, never parsed as markup."""
+        out = []
+        for piece in pieces:
+            text = piece.text if piece.key is None else self.format_figure(piece.key, piece.style)
+            out.append(Fragment(text, self.style(size, "bold" if piece.bold else "regular", color)))
+        return out
+
+    def format_figure(self, key: str, style: str | None = None) -> str:
+        """The French text of a figure's value."""
+        figure = self.edition.figures[key]
+        return format_value(figure.value, figure.unit, style)
+
+    def provenance(self, key: str) -> Provenance:
+        """Provenance of figure ``key``."""
+        figure = self.edition.figures[key]
+        return Provenance(figure.source, figure.as_of, figure.status)
+
+
+def source_line(provenances: list[Provenance]) -> str:
+    """« Source : ANCT, 1er février 2022 » for one or more provenances (deduplicated, in order)."""
+    seen: list[tuple[str, dt.date]] = []
+    for p in provenances:
+        if (p.source, p.as_of) not in seen:
+            seen.append((p.source, p.as_of))
+    label = "Source" if len(seen) == 1 else "Sources"
+    return f"{label}{NBSP}: " + " ; ".join(f"{s}, {fr_date(d)}" for s, d in seen)
+
+
+class BaseBlock:
+    """Shared plumbing: spec, context and default answers of the block protocol."""
+
+    def __init__(self, spec: BlockSpec, ctx: Context) -> None:
+        self.spec = spec
+        self.ctx = ctx
+        self.options = spec.options
+
+    def provenances(self) -> list[Provenance]:
+        """Provenance of every figure this block prints."""
+        return [self.ctx.provenance(key) for key in self.figure_keys()]
+
+    def figure_keys(self) -> list[str]:
+        """Keys of the figures this block prints, in reading order."""
+        keys: list[str] = []
+        for value in self.options.values():
+            if isinstance(value, tuple) and value and isinstance(value[0], Piece):
+                keys.extend(p.key for p in value if p.key)
+        return keys
+
+    def alt_text(self) -> str:
+        """What a screen reader should say for this block ('' when its text says it all)."""
+        return ""
+
+    def overflow(self, layout: TextLayout, what: str) -> tuple[Overflow, ...]:
+        """An overflow record when ``layout`` has a word wider than its box."""
+        return (Overflow(self.spec, layout.overflow, what),) if layout.overflow > 0.01 else ()
+
+
+class HeadingBlock(BaseBlock):
+    """A section or sub-section title; level 1 also gets an accent rule under it."""
+
+    def _layout(self, width: float) -> TextLayout:
+        size = "heading_1" if self.options["level"] == "1" else "heading_2"
+        color = "primary" if self.options["level"] == "1" else "text"
+        fragments = [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color))
+                     for f in self.ctx.fragments(self.options["text"], size, color)]
+        return layout_text(fragments, width - 4 * MM, self.ctx.leading(size))
+
+    def measure(self, width: float) -> Measure:
+        layout = self._layout(width)
+        return Measure(layout.height + 1.6 * MM, self.overflow(layout, "the heading text"))
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        layout = self._layout(box.width)
+        accent = self.ctx.theme.color(self.ctx.accent)
+        surface.rect(box.x, box.y + 1.5, 1.2 * MM, layout.height - 3, fill=accent)
+        surface.text_layout(layout, box.x + 3 * MM, box.y, box.width)
+        surface.line(box.x, box.bottom - 0.6 * MM, box.x + box.width, box.bottom - 0.6 * MM,
+                     self.ctx.theme.color("rule"), 0.6)
+
+    @property
+    def title(self) -> str:
+        """Plain text of the heading, for the outline."""
+        return "".join(f.text for f in self.ctx.fragments(self.options["text"], "body"))
+
+
+class KeyFigureBlock(BaseBlock):
+    """A big number with its label and its source (« 1 579 communes ont signé… (ANCT) »)."""
+
+    def figure_keys(self) -> list[str]:
+        return [self.options["figure"], *super().figure_keys()]
+
+    def _number_size(self, width: float) -> float:
+        sizes = self.ctx.theme.sizes
+        candidates = [sizes["key_large"], sizes["key_medium"]] if self.options["size"] == "large" else [sizes["key_medium"]]
+        for size in candidates:
+            if self._number_width(size) <= width:
+                return size
+        return candidates[-1]
+
+    def _number_width(self, size: float) -> float:
+        prefix = self.options["prefix"]
+        number = self.ctx.format_figure(self.options["figure"])
+        bold = self.ctx.theme.font("bold")
+        extra = text_width(prefix + " ", bold, size * 0.55) if prefix else 0.0
+        return extra + text_width(number, bold, size)
+
+    def _label(self, width: float) -> TextLayout:
+        return layout_text(self.ctx.fragments(self.options["label"], "body"), width, self.ctx.leading("body"))
+
+    def _source(self, width: float) -> TextLayout:
+        text = source_line(self.provenances())
+        if any(p.status == "illustrative" for p in self.provenances()):
+            text += " — données illustratives"
+        return layout_text([Fragment(text, self.ctx.style("small", "italic", "muted"))], width, self.ctx.leading("small"))
+
+    def measure(self, width: float) -> Measure:
+        size = self._number_size(width)
+        label, source = self._label(width), self._source(width)
+        overflow = max(0.0, self._number_width(size) - width)
+        records = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
+        records += self.overflow(label, "the label") + self.overflow(source, "the source line")
+        return Measure(size * 1.12 + label.height + source.height + 1.5 * MM, records)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        size = self._number_size(box.width)
+        accent, bold = self.ctx.theme.color(self.ctx_accent()), self.ctx.theme.font("bold")
+        baseline, x = box.y + size * 0.92, box.x
+        if self.options["prefix"]:
+            x += surface.text(x, baseline, self.options["prefix"] + " ", bold, size * 0.55, accent)
+        surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]), bold, size, accent)
+        label = self._label(box.width)
+        top = box.y + size * 1.12
+        surface.text_layout(label, box.x, top, box.width)
+        surface.text_layout(self._source(box.width), box.x, top + label.height + 1.5 * MM, box.width)
+
+    def ctx_accent(self) -> str:
+        """Colour name of the number: the block's accent, or the page's (blue for pale accents)."""
+        accent = self.options["accent"] or self.ctx.accent
+        return accent if accent in ("blue", "navy") else "primary"
+
+    def alt_text(self) -> str:
+        label = "".join(f.text for f in self.ctx.fragments(self.options["label"], "body"))
+        prefix = self.options["prefix"] + " " if self.options["prefix"] else ""
+        return f"{prefix}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
+
+
+class TextBlock(BaseBlock):
+    """Paragraphs from a template, optionally on a light panel."""
+
+    def _padding(self) -> float:
+        return 3 * MM if self.options["panel"] else 0.0
+
+    def _layout(self, width: float) -> TextLayout:
+        size = self.options["style"]
+        return layout_text(self.ctx.fragments(self.options["text"], size), width - 2 * self._padding(),
+                           self.ctx.leading(size), self.ctx.theme.sizes[size] * 0.6)
+
+    def measure(self, width: float) -> Measure:
+        layout = self._layout(width)
+        return Measure(layout.height + 2 * self._padding(), self.overflow(layout, "the text"))
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        pad = self._padding()
+        if pad:
+            surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+        surface.text_layout(self._layout(box.width), box.x + pad, box.y + pad, box.width - 2 * pad)
+
+
+class NoteBlock(TextBlock):
+    """A small grey note (abbreviations, methodology)."""
+
+    def _padding(self) -> float:
+        return 0.0
+
+    def _layout(self, width: float) -> TextLayout:
+        return layout_text(self.ctx.fragments(self.options["text"], "note", "muted"), width, self.ctx.leading("note"))
+
+
+class LinkBlock(BaseBlock):
+    """A clickable text followed by its address (printed bulletins need the address visible)."""
+
+    def url(self) -> str:
+        """The address: a figure of unit url, or the literal url option."""
+        return str(self.ctx.edition.figures[self.options["figure"]].value) if self.options["figure"] else self.options["url"] or ""
+
+    def figure_keys(self) -> list[str]:
+        return super().figure_keys() + ([self.options["figure"]] if self.options["figure"] else [])
+
+    def _layout(self, width: float) -> TextLayout:
+        url = self.url()
+        link = url if is_safe_url(url) else None
+        if link is None:
+            log.warning("block %r: link %r is not http(s) or mailto; printed as plain text", self.spec.id, url)
+        text = [Fragment("› ", self.ctx.style("body", "bold", "primary"), link)]
+        text += [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color), link)
+                 for f in self.ctx.fragments(self.options["text"], "body", "primary")]
+        shown = url.removeprefix("mailto:")
+        text.append(Fragment("\n" + shown, self.ctx.style("small", "regular", "muted"), link))
+        return layout_text(text, width, self.ctx.leading("body"))
+
+    def measure(self, width: float) -> Measure:
+        layout = self._layout(width)
+        return Measure(layout.height, self.overflow(layout, "the link text or address"))
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        surface.text_layout(self._layout(box.width), box.x, box.y, box.width)
+
+
+class DividerBlock(BaseBlock):
+    """A thin horizontal rule."""
+
+    def measure(self, width: float) -> Measure:
+        return Measure(2 * MM)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        middle = box.y + box.height / 2
+        surface.line(box.x, middle, box.x + box.width, middle, self.ctx.theme.color("rule"), 0.8)
+
+
+class SpacerBlock(BaseBlock):
+    """Empty vertical space of a given height."""
+
+    def measure(self, width: float) -> Measure:
+        return Measure(self.options["height"] * MM)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        return None
+
+
+class ImageBlock(BaseBlock):
+    """A PNG or JPEG scaled to a height, aligned left; the file is relative to the layout."""
+
+    def path(self) -> Path:
+        """Absolute path of the image file."""
+        return (self.ctx.base_dir / self.options["path"]).resolve()
+
+    def measure(self, width: float) -> Measure:
+        return Measure(self.options["height"] * MM)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        surface.canvas.drawImage(str(self.path()), box.x, surface._y(box.bottom), width=box.width,
+                                 height=box.height, preserveAspectRatio=True, anchor="nw", mask="auto")
+
+    def alt_text(self) -> str:
+        return str(self.options["alt"])
+
+
+class ChartBlock(BaseBlock):
+    """A chart of series or figures, with its title, source line and data warning."""
+
+    def figure_keys(self) -> list[str]:
+        keys = [key for key, _ in self.options["figures"]]
+        return keys + ([self.options["target"]] if self.options["target"] else []) + super().figure_keys()
+
+    def provenances(self) -> list[Provenance]:
+        data = self.data()
+        status = "illustrative" if data.illustrative else "published"
+        return [Provenance(s, d, status) for s, d in data.sources] + super().provenances()
+
+    def data(self) -> charts.ChartData:
+        """The numbers the chart draws, resolved from the edition."""
+        return charts.chart_data(self.options, self.ctx.edition)
+
+    def _title(self, width: float) -> TextLayout:
+        fragments = [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color))
+                     for f in self.ctx.fragments(self.options["title"], "chart_title")]
+        return layout_text(fragments, width, self.ctx.leading("chart_title"))
+
+    def _footer(self, width: float) -> TextLayout:
+        data = self.data()
+        sources = [Provenance(s, d, "published") for s, d in data.sources]
+        fragments = [Fragment(source_line(sources), self.ctx.style("note", "italic", "muted"))]
+        if data.illustrative:
+            fragments.append(Fragment(" — données illustratives", self.ctx.style("note", "bold", "red")))
+        return layout_text(fragments, width, self.ctx.leading("note"))
+
+    def measure(self, width: float) -> Measure:
+        title, footer = self._title(width), self._footer(width)
+        height = self.options["height"] * MM
+        plot = height - title.height - footer.height - 2 * MM
+        records = self.overflow(title, "the chart title") + self.overflow(footer, "the chart source line")
+        if plot < 25 * MM:
+            records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
+        return Measure(height, records)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        title, footer = self._title(box.width), self._footer(box.width)
+        surface.text_layout(title, box.x, box.y, box.width)
+        plot = Box(box.x, box.y + title.height + 1 * MM, box.width, box.height - title.height - footer.height - 2 * MM)
+        charts.draw_chart(surface, plot, self.options, self.data(), self.ctx.theme)
+        surface.text_layout(footer, box.x, box.bottom - footer.height, box.width)
+
+    def alt_text(self) -> str:
+        if self.options["description"]:
+            return str(self.options["description"])
+        title = "".join(f.text for f in self.ctx.fragments(self.options["title"], "body"))
+        return charts.describe(title, self.options, self.data())
+
+
+class RowBlock(BaseBlock):
+    """Columns side by side; each column stacks its blocks."""
+
+    def __init__(self, spec: BlockSpec, ctx: Context) -> None:
+        super().__init__(spec, ctx)
+        self.columns = [[make_block(child, ctx) for child in column] for column in spec.columns]
+
+    def children(self) -> list[BaseBlock]:
+        """Blocks of the row, column by column (the reading order)."""
+        return [block for column in self.columns for block in column]
+
+    def provenances(self) -> list[Provenance]:
+        return [p for child in self.children() for p in child.provenances()]
+
+    def _boxes(self, box: Box) -> list[Box]:
+        widths = column_widths(box.width, self.options["widths"], len(self.columns), self.ctx.theme.column_gap)
+        boxes, x = [], box.x
+        for width in widths:
+            boxes.append(Box(x, box.y, width, box.height))
+            x += width + self.ctx.theme.column_gap
+        return boxes
+
+    def measure(self, width: float) -> Measure:
+        heights, overflows = [], []
+        for column, column_box in zip(self.columns, self._boxes(Box(0, 0, width, 1e6)), strict=True):
+            placed, found = stack(column, column_box, self.ctx.theme.block_gap)
+            heights.append(placed[-1][1].bottom if placed else 0.0)
+            overflows.extend(found)
+        return Measure(max(heights, default=0.0), tuple(overflows))
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        for column, column_box in zip(self.columns, self._boxes(box), strict=True):
+            for block, child_box in stack(column, column_box, self.ctx.theme.block_gap)[0]:
+                block.draw(surface, child_box)
+
+
+BLOCK_TYPES: dict[str, type[BaseBlock]] = {
+    "heading": HeadingBlock, "key_figure": KeyFigureBlock, "text": TextBlock, "note": NoteBlock,
+    "chart": ChartBlock, "link": LinkBlock, "divider": DividerBlock, "spacer": SpacerBlock,
+    "image": ImageBlock, "row": RowBlock,
+}
+
+
+def make_block(spec: BlockSpec, ctx: Context) -> BaseBlock:
+    """Instantiate the block class registered for ``spec.type``."""
+    return BLOCK_TYPES[spec.type](spec, ctx)

@@ -1,0 +1,94 @@
+"""The conductor: load → validate → lay out → render, in that order.
+
+Input: a :class:`BuildRequest` (edition folder, layout file, output, options). Output: a PDF
+(:func:`build`), PNG previews (:mod:`bulletin.preview`), or the list of warnings (:func:`check`).
+Any user error raises a :class:`~bulletin.errors.BulletinError` listing every problem found.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.edition import Edition, load_edition
+from bulletin.errors import BulletinError, Problem
+from bulletin.fonts import register_fonts
+from bulletin.layout_spec import LayoutSpec, load_layout
+from bulletin.pages import PlacedPage, plan_pages
+from bulletin.render import RenderOptions, render_pdf
+from bulletin.theme import Theme, load_theme
+from bulletin.validate import validate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build: which edition, with which layout, where, how."""
+
+    edition_dir: Path
+    layout_path: Path
+    output: Path | None = None
+    draft: bool = False
+    fonts_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything needed to draw the PDF, validated and placed."""
+
+    edition: Edition
+    layout: LayoutSpec
+    theme: Theme
+    pages: list[PlacedPage]
+    warnings: list[Problem]
+
+
+def default_output(request: BuildRequest, edition: Edition) -> Path:
+    """``out/<layout name>-<YYYY-MM>.pdf``."""
+    return Path("out") / f"{request.layout_path.stem}-{edition.month}.pdf"
+
+
+def prepare(request: BuildRequest) -> Prepared:
+    """Load, validate and lay out; raise BulletinError with every problem (data, layout, fit)."""
+    problems: list[Problem] = []
+    edition = _attempt(lambda: load_edition(request.edition_dir), problems)
+    layout = _attempt(lambda: load_layout(request.layout_path), problems)
+    theme = _attempt(lambda: load_theme(layout.theme_path, request.fonts_dir), problems) if layout else None
+    if edition and layout:
+        problems.extend(validate(edition, layout))
+    if edition and layout and theme and not _errors(problems):
+        register_fonts(theme)
+        pages, fit = plan_pages(layout, edition, theme)
+        problems.extend(fit)
+    if _errors(problems) or not (edition and layout and theme):
+        raise BulletinError(_errors(problems) or problems)
+    return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning])
+
+
+def build(request: BuildRequest) -> tuple[Path, Prepared]:
+    """Build the PDF; return its path and what it was made from."""
+    prepared = prepare(request)
+    output = request.output or default_output(request, prepared.edition)
+    render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, output,
+               RenderOptions(draft=request.draft))
+    log.info("wrote %s (%d pages)", output, len(prepared.pages))
+    return output, prepared
+
+
+def check(request: BuildRequest) -> list[Problem]:
+    """Validate data, layout and fit without writing anything; return the warnings."""
+    return prepare(request).warnings
+
+
+def _attempt(step, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    try:
+        return step()
+    except BulletinError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.warning]

@@ -1,0 +1,254 @@
+"""Charts drawn natively as PDF vectors, in the page's fonts and palette.
+
+Input: a chart block's options, the edition, a plot :class:`~bulletin.geometry.Box` and the theme.
+Output: lines, bars or donut slices on the :class:`~bulletin.surface.Surface`, text kept as text
+in the embedded TTF fonts, and a French description of the same numbers (:func:`describe`).
+Axis labels and values go through :mod:`bulletin.typography`, like every other number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bulletin.edition import Edition
+from bulletin.fonts import text_width
+from bulletin.textflow import Fragment, TextStyle, layout_text
+from bulletin.theme import MM, Theme
+from bulletin.typography import fr_integer, fr_month, fr_month_short, format_value
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One line of a line chart: label and (date, value) points."""
+
+    label: str
+    points: tuple[tuple[dt.date, Decimal], ...]
+    unit: str
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One category of a bar or donut chart."""
+
+    label: str
+    value: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The numbers a chart draws, with provenance."""
+
+    curves: tuple[Curve, ...]
+    slices: tuple[Slice, ...]
+    target: Decimal | None
+    target_unit: str
+    sources: tuple[tuple[str, dt.date], ...]
+    illustrative: bool
+
+
+def chart_data(options: Any, edition: Edition) -> ChartData:
+    """Resolve a chart's series, figures and target from the edition."""
+    curves, sources, illustrative = [], [], False
+    legend = list(options["legend"])
+    for index, name in enumerate(options["series"]):
+        points = edition.series[name]
+        label = legend[index] if index < len(legend) else name
+        curves.append(Curve(label, tuple((p.x, p.value) for p in points), points[0].unit))  # type: ignore[misc]
+        sources += [(p.source, p.as_of) for p in points[-1:]]
+        illustrative |= any(p.status == "illustrative" for p in points)
+    slices = []
+    for key, label in options["figures"]:
+        figure = edition.figures[key]
+        slices.append(Slice(label, Decimal(figure.value), figure.unit))  # type: ignore[arg-type]
+        sources.append((figure.source, figure.as_of))
+        illustrative |= figure.illustrative
+    target = edition.figures[options["target"]] if options["target"] else None
+    if target is not None:
+        illustrative |= target.illustrative
+    unique = tuple(dict.fromkeys(sources))
+    return ChartData(tuple(curves), tuple(slices), Decimal(target.value) if target else None,  # type: ignore[arg-type]
+                     target.unit if target else "count", unique, illustrative)
+
+
+def value_text(value: Decimal, unit: str, compact: bool = False) -> str:
+    """A chart value in French typography (compact amounts for bars of millions)."""
+    if unit == "eur" and compact:
+        return format_value(value, unit, "compact")
+    return format_value(value if unit != "count" else int(value), unit)
+
+
+def nice_step(maximum: float, ticks: int = 4) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × 10^k) giving about ``ticks`` intervals up to ``maximum``."""
+    raw = max(maximum, 1e-9) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def draw_chart(surface: Any, box: Any, options: Any, data: ChartData, theme: Theme) -> None:
+    """Draw the chart of kind ``options['kind']`` inside ``box``."""
+    {"line": _line_chart, "bar": _bar_chart, "hbar": _hbar_chart, "donut": _donut_chart}[options["kind"]](
+        surface, box, data, theme)
+
+
+def _colors(theme: Theme) -> list[str]:
+    return [theme.color(name) for name in theme.palette]
+
+
+def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
+    size, font = theme.sizes["chart"], theme.font("regular")
+    values = [float(v) for c in data.curves for _, v in c.points] + ([float(data.target)] if data.target else [])
+    step = nice_step(max(values))
+    top_value = step * math.ceil(max(values) * 1.08 / step)
+    label_width = max(text_width(fr_integer(int(step * k)), font, size) for k in range(int(top_value / step) + 1))
+    legend_h = size * 1.8 if len(data.curves) > 1 or data.target else 0.0
+    left, right = box.x + label_width + 2 * MM, box.x + box.width - 4 * MM
+    top, bottom = box.y + legend_h + size, box.bottom - size * 2.4
+    dates = [d for c in data.curves for d, _ in c.points]
+    first, last = min(dates), max(dates)
+
+    def xy(day: dt.date, value: float) -> tuple[float, float]:
+        span = max((last - first).days, 1)
+        return left + (right - left) * (day - first).days / span, bottom - (bottom - top) * value / top_value
+
+    _y_axis(surface, theme, left, right, step, top_value, lambda v: xy(first, v)[1])
+    _x_axis(surface, theme, sorted(set(dates)), lambda d: xy(d, 0)[0], bottom, right - left)
+    colors = _colors(theme)
+    for index, curve in enumerate(data.curves):
+        points = [xy(d, float(v)) for d, v in curve.points]
+        surface.polyline(points, colors[index % len(colors)], 1.6)
+        for x, y in points:
+            surface.circle(x, y, 1.3, colors[index % len(colors)])
+        x, y = points[-1]
+        surface.text(x, y - 2.2 * MM, value_text(curve.points[-1][1], curve.unit), theme.font("bold"), size + 0.5,
+                     theme.color("text"), "right")
+    if data.target is not None:
+        _target_line(surface, theme, left, right, xy(first, float(data.target))[1], data)
+    if legend_h:
+        _legend(surface, theme, box.x + label_width + 2 * MM, box.y + size, data, colors)
+
+
+def _y_axis(surface: Any, theme: Theme, left: float, right: float, step: float, top_value: float, y_of: Any) -> None:
+    size, font = theme.sizes["chart"], theme.font("regular")
+    for k in range(int(round(top_value / step)) + 1):
+        y = y_of(step * k)
+        surface.line(left, y, right, y, theme.color("rule"), 0.5 if k else 0.9)
+        surface.text(left - 1.5 * MM, y + size * 0.35, fr_integer(int(step * k)), font, size, theme.color("muted"), "right")
+
+
+def _x_axis(surface: Any, theme: Theme, dates: list[dt.date], x_of: Any, bottom: float, width: float) -> None:
+    size, font = theme.sizes["chart"], theme.font("regular")
+    label_width = max(text_width(fr_month_short(d), font, size) for d in dates) + 2 * MM
+    every = max(1, math.ceil(len(dates) * label_width / width))
+    shown = dates[::-1][::every][::-1]  # always label the latest month
+    for day in shown:
+        x = x_of(day)
+        surface.line(x, bottom, x, bottom + 1 * MM, theme.color("muted"), 0.5)
+        surface.text(x, bottom + size * 1.7, fr_month_short(day), font, size, theme.color("muted"), "center")
+
+
+def _target_line(surface: Any, theme: Theme, left: float, right: float, y: float, data: ChartData) -> None:
+    red = theme.color("red")
+    surface.line(left, y, right, y, red, 1.0, (3, 2))
+    text = "cible : " + value_text(data.target, data.target_unit)  # type: ignore[arg-type]
+    surface.text(left + 1 * MM, y - 1.2 * MM, text.replace(" :", "\u00a0:"), theme.font("bold"),
+                 theme.sizes["chart"], red)
+
+
+def _legend(surface: Any, theme: Theme, x: float, y: float, data: ChartData, colors: list[str]) -> None:
+    size, font = theme.sizes["chart"], theme.font("regular")
+    for index, curve in enumerate(data.curves):
+        color = colors[index % len(colors)]
+        surface.line(x, y - size * 0.35, x + 5 * MM, y - size * 0.35, color, 1.6)
+        x += 6 * MM + surface.text(x + 6 * MM, y, curve.label, font, size, theme.color("text")) + 4 * MM
+    if data.target is not None:
+        surface.line(x, y - size * 0.35, x + 5 * MM, y - size * 0.35, theme.color("red"), 1.0, (3, 2))
+        surface.text(x + 6 * MM, y, "cible", font, size, theme.color("text"))
+
+
+def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
+    size, colors = theme.sizes["chart"], _colors(theme)
+    count = len(data.slices)
+    slot = box.width / count
+    label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
+    labels = [layout_text([Fragment(s.label, label_style)], slot - 2 * MM, size * 1.2) for s in data.slices]
+    label_h = max(layout.height for layout in labels)
+    top, bottom = box.y + size * 1.8, box.bottom - label_h - 1.5 * MM
+    maximum = max(float(s.value) for s in data.slices) or 1.0
+    compact = any(s.unit == "eur" and s.value >= 1_000_000 for s in data.slices)
+    surface.line(box.x, bottom, box.x + box.width, bottom, theme.color("muted"), 0.8)
+    for index, (item, layout) in enumerate(zip(data.slices, labels, strict=True)):
+        height = (bottom - top) * float(item.value) / maximum
+        x = box.x + index * slot + slot * 0.2
+        surface.rect(x, bottom - height, slot * 0.6, height, fill=colors[index % len(colors)])
+        surface.text(x + slot * 0.3, bottom - height - 1.5 * MM, value_text(item.value, item.unit, compact),
+                     theme.font("bold"), size + 0.5, theme.color("text"), "center")
+        surface.text_layout(layout, box.x + index * slot + 1 * MM, bottom + 1.5 * MM, slot - 2 * MM, "center")
+
+
+def _hbar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
+    size = theme.sizes["chart"]
+    label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
+    label_w = box.width * 0.42
+    compact = any(s.unit == "eur" and s.value >= 1_000_000 for s in data.slices)
+    value_w = max(text_width(value_text(s.value, s.unit, compact), theme.font("bold"), size + 0.5) for s in data.slices)
+    bar_area = box.width - label_w - value_w - 4 * MM
+    row = box.height / len(data.slices)
+    maximum = max(float(s.value) for s in data.slices) or 1.0
+    color = theme.color(theme.palette[0])
+    for index, item in enumerate(data.slices):
+        y = box.y + index * row
+        layout = layout_text([Fragment(item.label, label_style)], label_w - 2 * MM, size * 1.2)
+        surface.text_layout(layout, box.x, y + (row - layout.height) / 2, label_w - 2 * MM, "right")
+        length = bar_area * float(item.value) / maximum
+        bar_h = min(row * 0.62, 6 * MM)
+        surface.rect(box.x + label_w, y + (row - bar_h) / 2, max(length, 0.5), bar_h, fill=color)
+        surface.text(box.x + label_w + length + 1.5 * MM, y + row / 2 + size * 0.35,
+                     value_text(item.value, item.unit, compact), theme.font("bold"), size + 0.5, theme.color("text"))
+
+
+def _donut_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
+    size, colors = theme.sizes["chart"], _colors(theme)
+    radius = min(box.height, box.width * 0.45) / 2 - 1 * MM
+    cx, cy = box.x + radius + 1 * MM, box.y + box.height / 2
+    total = sum(float(s.value) for s in data.slices) or 1.0
+    start = 0.0
+    for index, item in enumerate(data.slices):
+        extent = 360.0 * float(item.value) / total
+        surface.ring_segment(cx, cy, radius, radius * 0.58, start, extent, colors[index % len(colors)])
+        start += extent
+    _donut_legend(surface, theme, cx + radius + 4 * MM, box, data, colors)
+
+
+def _donut_legend(surface: Any, theme: Theme, x: float, box: Any, data: ChartData, colors: list[str]) -> None:
+    size = theme.sizes["chart"]
+    width = box.x + box.width - x - 5 * MM
+    style = TextStyle(theme.font("regular"), size, theme.color("text"))
+    layouts = [layout_text([Fragment(s.label + " ", style),
+                            Fragment(value_text(s.value, s.unit), TextStyle(theme.font("bold"), size, theme.color("text")))],
+                           width, size * 1.25) for s in data.slices]
+    total = sum(layout.height for layout in layouts) + (len(layouts) - 1) * 1.5 * MM
+    y = box.y + (box.height - total) / 2
+    for index, layout in enumerate(layouts):
+        surface.rect(x, y + size * 0.2, size, size, fill=colors[index % len(colors)])
+        surface.text_layout(layout, x + size + 2 * MM, y, width)
+        y += layout.height + 1.5 * MM
+
+
+def describe(title: str, options: Any, data: ChartData) -> str:
+    """A French text alternative listing the numbers the chart draws."""
+    parts = []
+    for curve in data.curves:
+        points = ", ".join(f"{value_text(v, curve.unit)} en {fr_month(d)}" for d, v in curve.points)
+        parts.append(f"{curve.label} : {points}" if len(data.curves) > 1 else points)
+    parts += [f"{s.label} : {value_text(s.value, s.unit)}" for s in data.slices]
+    text = f"{title} : " + " ; ".join(parts) + "."
+    if data.target is not None:
+        text += f" Cible : {value_text(data.target, data.target_unit)}."
+    if data.illustrative:
+        text += " Données illustratives."
+    return text

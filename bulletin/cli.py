@@ -1,0 +1,139 @@
+"""Command line: a thin layer over :mod:`bulletin.build` (``make_bulletin.py`` and ``bulletin``).
+
+Exit codes: 0 success, 1 user error (``Error:`` lines naming file, line or key, and the fix),
+2 bad usage. Warnings go to stderr as ``Warning:`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from bulletin import __version__
+from bulletin.build import BuildRequest, build, check
+from bulletin.errors import BulletinError, Problem
+
+log = logging.getLogger("bulletin")
+
+EXAMPLES = {
+    "build": "example: make_bulletin.py build --edition 2022-02 --output out/pvd-2022-02.pdf",
+    "check": "example: make_bulletin.py check --data-dir data/editions/2022-02",
+    "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
+}
+
+
+def project_root() -> Path:
+    """The folder holding data/ and layouts/: the current one if it has them, else the package's."""
+    here = Path.cwd()
+    return here if (here / "layouts").is_dir() else Path(__file__).resolve().parent.parent
+
+
+def latest_edition(editions: Path) -> Path:
+    """The most recent ``YYYY-MM`` folder in ``editions``."""
+    months = sorted(p for p in editions.glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
+    if not months:
+        raise BulletinError(Problem(_where(editions), "no edition folder (YYYY-MM) found",
+                                    "create data/editions/YYYY-MM/ or pass --data-dir"))
+    return months[-1]
+
+
+def _where(path: Path):  # type: ignore[no-untyped-def]
+    from bulletin.errors import Where
+
+    return Where(path)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser with its sub-commands."""
+    parser = argparse.ArgumentParser(prog="make_bulletin.py", description="PVD « chiffres clés » bulletin generator.")
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what is being done")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("build", "build the PDF"), ("check", "check data, layout and fit; write nothing"),
+                           ("preview", "build and render every page to PNG")):
+        sub = commands.add_parser(name, help=helptext, description=helptext, epilog=EXAMPLES[name])
+        _common_options(sub, name)
+    return parser
+
+
+def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument("--edition", metavar="YYYY-MM", help="edition month (default: the latest in data/editions)")
+    where.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
+    sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML (default: layouts/pvd-chiffres-cles.yaml)")
+    sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files (e.g. Marianne)")
+    if name != "check":
+        sub.add_argument("--output", metavar="PATH", type=Path,
+                         help="PDF file (build) or PNG folder (preview)")
+        sub.add_argument("--draft", action="store_true", help="add a « BROUILLON » watermark")
+
+
+def request_from(args: argparse.Namespace) -> BuildRequest:
+    """Turn parsed arguments into a build request, resolving defaults."""
+    root = project_root()
+    if args.data_dir:
+        edition_dir = args.data_dir
+    elif args.edition:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.edition):
+            raise BulletinError(f"--edition {args.edition!r} is not a month YYYY-MM")
+        edition_dir = root / "data" / "editions" / args.edition
+    else:
+        edition_dir = latest_edition(root / "data" / "editions")
+    layout = args.layout or root / "layouts" / "pvd-chiffres-cles.yaml"
+    output = getattr(args, "output", None) if args.command == "build" else None
+    return BuildRequest(edition_dir, layout, output, getattr(args, "draft", False), args.fonts_dir)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute one sub-command; return the exit code."""
+    request = request_from(args)
+    if args.command == "check":
+        for warning in check(request):
+            print(f"Warning: {warning}", file=sys.stderr)
+        print(f"OK: {request.edition_dir} and {request.layout_path} are valid and every block fits.")
+        return 0
+    if args.command == "build":
+        path, prepared = build(request)
+        _warn(prepared.warnings)
+        print(f"Wrote {path} ({len(prepared.pages)} pages).")
+        return 0
+    return _preview(args, request)
+
+
+def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
+    from bulletin.preview import render_png
+
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "preview.pdf"
+        _, prepared = build(BuildRequest(request.edition_dir, request.layout_path, pdf, request.draft, request.fonts_dir))
+        target = args.output or Path("out") / "preview" / prepared.edition.month
+        pngs = render_png(pdf, target)
+    _warn(prepared.warnings)
+    print(f"Wrote {len(pngs)} PNG pages to {target}.")
+    return 0
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``make_bulletin.py`` and the ``bulletin`` console script."""
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        return run(args)
+    except BulletinError as exc:
+        for problem in exc.problems:
+            print(f"Error: {problem}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

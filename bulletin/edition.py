@@ -1,0 +1,325 @@
+"""Load stage: read an edition folder into typed, immutable figures and series.
+
+Input: a folder holding ``edition.yaml``, ``figures.csv`` and ``series.csv`` (DESIGN §2).
+Output: an :class:`Edition`, or a :class:`DataError` listing every problem found, each with
+file, line and key.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import MappingProxyType
+
+from bulletin.errors import DataError, Problem, Where, raise_if_errors
+from bulletin.yamlspec import Located, load_yaml
+
+UNITS = ("count", "percent", "eur", "date", "month", "year", "text", "url")
+STATUSES = ("published", "provisional", "illustrative")
+FIGURE_COLUMNS = ("key", "value", "unit", "as_of", "source", "status", "note")
+SERIES_COLUMNS = ("series", "x", "value", "unit", "as_of", "source", "status", "note")
+SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"'@]+@[^\s<>\"']+)$", re.IGNORECASE)
+KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+
+Value = int | Decimal | dt.date | str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One key figure of an edition, with its provenance."""
+
+    key: str
+    value: Value
+    unit: str
+    as_of: dt.date
+    source: str
+    status: str
+    note: str
+    where: Where
+
+    @property
+    def illustrative(self) -> bool:
+        """True when the value is not taken from a real source."""
+        return self.status == "illustrative"
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One point of a chart series; ``x`` is a date (time series) or a category label."""
+
+    series: str
+    x: dt.date | str
+    value: Decimal
+    unit: str
+    as_of: dt.date
+    source: str
+    status: str
+    note: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A monthly edition: its metadata, figures by key and series by name."""
+
+    folder: Path
+    month: str
+    title: str
+    published: dt.date
+    reference_population: str | None
+    notes: str
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+    series: Mapping[str, tuple[SeriesPoint, ...]] = field(default_factory=dict)
+
+    @property
+    def month_date(self) -> dt.date:
+        """First day of the edition's month."""
+        return dt.date.fromisoformat(self.month + "-01")
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s) and mailto links, the only ones the bulletin makes clickable."""
+    return bool(SAFE_URL.match(url.strip()))
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """Parse a strict ``YYYY-MM-DD`` date; ValueError names the impossible day."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real calendar date") from None
+
+
+def parse_value(text: str, unit: str) -> Value:
+    """Turn the CSV text of a value into the Python value its unit implies (ValueError if not)."""
+    text = text.strip()
+    if unit in ("count", "year"):
+        if not re.fullmatch(r"\d+", text):
+            raise ValueError(f"{text!r} is not a non-negative whole number")
+        return int(text)
+    if unit in ("percent", "eur"):
+        return _parse_decimal(text, unit)
+    if unit == "date":
+        return parse_iso_date(text)
+    if unit == "month":
+        if not re.fullmatch(r"\d{4}-\d{2}", text):
+            raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+        return parse_iso_date(text + "-01")
+    if not text:
+        raise ValueError("the text is empty")
+    return text
+
+
+def _parse_decimal(text: str, unit: str) -> Decimal:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number (use a dot for decimals, no spaces)") from None
+    if not number.is_finite():
+        raise ValueError(f"{text!r} is not a finite number")
+    if unit == "percent" and not 0 <= number <= 100:
+        raise ValueError(f"{text} is not a percentage between 0 and 100")
+    if unit == "eur" and (number < 0 or number.as_tuple().exponent < -2):  # type: ignore[operator]
+        raise ValueError(f"{text} is not an amount in euros with at most 2 decimals")
+    return number
+
+
+def load_edition(folder: Path) -> Edition:
+    """Read ``folder`` into an :class:`Edition`; raise DataError listing every problem."""
+    problems: list[Problem] = []
+    meta = _read_meta(folder, problems)
+    figures = _read_figures(folder / "figures.csv", problems)
+    series = _read_series(folder / "series.csv", problems)
+    reference = meta.get("reference_population")
+    if reference is not None and reference not in figures:
+        problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
+                                f"reference_population {reference!r} is not a key of figures.csv",
+                                "name a count figure, e.g. programme.communes_pvd"))
+    raise_if_errors(problems, DataError)
+    return Edition(folder=folder, month=meta["edition"], title=meta["title"],
+                   published=meta["published"], reference_population=reference,
+                   notes=str(meta.get("notes", "")),
+                   figures=MappingProxyType(figures), series=MappingProxyType(series))
+
+
+def _read_meta(folder: Path, problems: list[Problem]) -> Located:
+    path = folder / "edition.yaml"
+    if not folder.is_dir():
+        raise DataError(Problem(Where(folder), "edition folder not found",
+                                "give an existing folder with --data-dir, or a month with --edition"))
+    meta = load_yaml(path, DataError)
+    if not isinstance(meta, Located):
+        raise DataError(Problem(Where(path), "edition.yaml must be a mapping of fields",
+                                "write title:, edition:, published: and reference_population:"))
+    _check_meta_fields(path, meta, problems)
+    return meta
+
+
+def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> None:
+    for name in ("title", "edition", "published"):
+        if name not in meta:
+            problems.append(Problem(Where(path, meta.line), f"missing field {name!r}",
+                                    "see docs/data-format.md for the fields of edition.yaml"))
+    edition = str(meta.get("edition", ""))
+    if "edition" in meta and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", edition):
+        problems.append(Problem(Where(path, meta.line_of("edition")),
+                                f"edition {edition!r} is not a month YYYY-MM", 'write e.g. edition: "2022-02"'))
+    meta["edition"] = edition
+    published = meta.get("published")
+    if "published" in meta and not isinstance(published, dt.date):
+        try:
+            meta["published"] = parse_iso_date(str(published))
+        except ValueError as exc:
+            problems.append(Problem(Where(path, meta.line_of("published")), f"published: {exc}",
+                                    "write the publication date as YYYY-MM-DD"))
+
+
+def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line, row) of a UTF-8 CSV whose header must be exactly ``columns``."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = tuple(reader.fieldnames or ())
+            if not _header_ok(path, header, columns, problems):
+                return
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    problems.append(Problem(Where(path, reader.line_num), "wrong number of columns",
+                                            f"each line needs the {len(columns)} columns {', '.join(columns)}"))
+                    continue
+                yield reader.line_num, row
+    except FileNotFoundError:
+        problems.append(Problem(Where(path), "file not found", f"create it with the header {','.join(columns)}"))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        problems.append(Problem(Where(path), f"unreadable CSV: {exc}", "save it as UTF-8 CSV"))
+
+
+def _header_ok(path: Path, header: tuple[str, ...], columns: tuple[str, ...], problems: list[Problem]) -> bool:
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        detail = "; ".join(filter(None, [missing and f"missing columns: {', '.join(missing)}",
+                                         unknown and f"unknown columns: {', '.join(unknown)}"]))
+        problems.append(Problem(Where(path, 1), detail, f"the header must be {','.join(columns)}"))
+        return False
+    return True
+
+
+def _provenance(path: Path, line: int, row: dict[str, str], label: str,
+                problems: list[Problem]) -> tuple[dt.date, str, str] | None:
+    """Parse as_of, source and status of a row; report what is wrong."""
+    where = Where(path, line)
+    ok = True
+    try:
+        as_of = parse_iso_date(row["as_of"].strip())
+    except ValueError as exc:
+        problems.append(Problem(where, f"{label}: as_of {exc}", "write the date as YYYY-MM-DD (e.g. 2021-09-30)"))
+        ok = False
+    if not row["source"].strip():
+        problems.append(Problem(where, f"{label}: source is empty", "name who produced the figure (ANCT, Anah…)"))
+        ok = False
+    status = row["status"].strip()
+    if status not in STATUSES:
+        problems.append(Problem(where, f"{label}: unknown status {status!r}", f"use one of: {', '.join(STATUSES)}"))
+        ok = False
+    return (as_of, row["source"].strip(), status) if ok else None
+
+
+def _unit_of(where: Where, row: dict[str, str], label: str, problems: list[Problem]) -> str | None:
+    unit = row["unit"].strip()
+    if unit not in UNITS:
+        problems.append(Problem(where, f"{label}: unknown unit {unit!r}", f"use one of: {', '.join(UNITS)}"))
+        return None
+    return unit
+
+
+def _read_figures(path: Path, problems: list[Problem]) -> dict[str, Figure]:
+    figures: dict[str, Figure] = {}
+    for line, row in _rows(path, FIGURE_COLUMNS, problems):
+        figure = _figure_from_row(path, line, row, problems)
+        if figure is None:
+            continue
+        if figure.key in figures:
+            problems.append(Problem(figure.where, f"duplicate key {figure.key!r} (first at line {figures[figure.key].where.line})",
+                                    "keep one line per key"))
+            continue
+        figures[figure.key] = figure
+    return figures
+
+
+def _figure_from_row(path: Path, line: int, row: dict[str, str], problems: list[Problem]) -> Figure | None:
+    where, key = Where(path, line), row["key"].strip()
+    if not KEY_PATTERN.match(key):
+        problems.append(Problem(where, f"key {key!r} is not a dotted lowercase identifier",
+                                "use letters, digits and underscores separated by dots, e.g. conventions.signees"))
+        return None
+    unit = _unit_of(where, row, f"key {key!r}", problems)
+    provenance = _provenance(path, line, row, f"key {key!r}", problems)
+    if unit is None or provenance is None:
+        return None
+    try:
+        value = parse_value(row["value"], unit)
+    except ValueError as exc:
+        problems.append(Problem(where, f"key {key!r}: value {exc}", _value_hint(unit)))
+        return None
+    return Figure(key, value, unit, *provenance, note=row["note"].strip(), where=where)
+
+
+def _value_hint(unit: str) -> str:
+    return {
+        "count": "a count is a whole number without spaces, e.g. 1579",
+        "year": "a year is written with four digits, e.g. 2021",
+        "percent": "a percentage is written 0–100 with a dot, e.g. 7.7 for 7,7 %",
+        "eur": "an amount is written in euros with a dot and at most 2 decimals, e.g. 11246951.27",
+        "date": "write the date as YYYY-MM-DD",
+        "month": "write the month as YYYY-MM",
+    }.get(unit, "give a non-empty text")
+
+
+def _read_series(path: Path, problems: list[Problem]) -> dict[str, tuple[SeriesPoint, ...]]:
+    series: dict[str, list[SeriesPoint]] = {}
+    for line, row in _rows(path, SERIES_COLUMNS, problems):
+        point = _point_from_row(path, line, row, problems)
+        if point is not None:
+            series.setdefault(point.series, []).append(point)
+    return {name: _sorted_points(points, problems) for name, points in series.items()}
+
+
+def _point_from_row(path: Path, line: int, row: dict[str, str], problems: list[Problem]) -> SeriesPoint | None:
+    where, name = Where(path, line), row["series"].strip()
+    label = f"series {name!r}"
+    if not KEY_PATTERN.match(name):
+        problems.append(Problem(where, f"series name {name!r} is not a dotted lowercase identifier",
+                                "use letters, digits and underscores separated by dots"))
+        return None
+    unit = _unit_of(where, row, label, problems)
+    provenance = _provenance(path, line, row, label, problems)
+    x_text = row["x"].strip()
+    try:
+        x: dt.date | str = parse_iso_date(x_text) if re.match(r"^\d{4}-", x_text) else x_text
+        value = _parse_decimal(row["value"].strip(), unit or "count")
+    except ValueError as exc:
+        problems.append(Problem(where, f"{label}: {exc}", "x is a date YYYY-MM-DD or a label; value a number"))
+        return None
+    if unit is None or provenance is None or not x_text:
+        return None
+    return SeriesPoint(name, x, value, unit, *provenance, note=row["note"].strip(), where=where)
+
+
+def _sorted_points(points: list[SeriesPoint], problems: list[Problem]) -> tuple[SeriesPoint, ...]:
+    """Time series are sorted by date; a repeated date is an error."""
+    if not all(isinstance(p.x, dt.date) for p in points):
+        return tuple(points)
+    ordered = sorted(points, key=lambda p: p.x)  # type: ignore[arg-type, return-value]
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.x == after.x:
+            problems.append(Problem(after.where, f"series {after.series!r}: date {after.x} repeated "
+                                    f"(also line {before.where.line})", "keep one value per date"))
+    return tuple(ordered)

@@ -1,0 +1,301 @@
+"""Layout spec: the pages and blocks of a bulletin, parsed once from YAML.
+
+Input: a layout YAML file (see ``docs/layout-reference.md``). Output: a frozen :class:`LayoutSpec`
+whose every block remembers its file and line. Unknown block types or options, missing options
+and malformed templates are reported all at once, with the valid choices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from bulletin.errors import LayoutError, Problem, Where, raise_if_errors
+from bulletin.templates import Piece, TemplateSyntaxError, parse_template
+from bulletin.yamlspec import Located, load_yaml
+
+ACCENTS = ("blue", "coral", "green", "orange", "navy")
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """How one block option is read: its kind, whether required, its default and choices."""
+
+    kind: str  # text | template | key | keys | strings | number | bool | choice | figures | columns | widths
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+
+# The block registry's option table: the single source for parsing and for docs tests.
+BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
+    "heading": {
+        "text": Option("template", True, doc="heading text"),
+        "level": Option("choice", default="2", choices=("1", "2"), doc="1 = page title size, 2 = sub-heading"),
+    },
+    "key_figure": {
+        "figure": Option("key", True, doc="figure key whose value is shown big"),
+        "label": Option("template", default=(), doc="text under the number"),
+        "prefix": Option("text", default="", doc="words before the number, e.g. « plus de »"),
+        "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
+        "accent": Option("choice", default=None, choices=ACCENTS, doc="colour of the number (default: the page's)"),
+    },
+    "text": {
+        "text": Option("template", True, doc="paragraphs; blank line = new paragraph; **bold**"),
+        "style": Option("choice", default="body", choices=("body", "lead", "small"), doc="text size"),
+        "panel": Option("bool", default=False, doc="light background box"),
+    },
+    "chart": {
+        "kind": Option("choice", True, choices=("line", "bar", "hbar", "donut"), doc="chart type"),
+        "height": Option("number", True, doc="height in millimetres"),
+        "title": Option("template", default=(), doc="title above the chart"),
+        "series": Option("keys", default=(), doc="line: series names from series.csv"),
+        "legend": Option("strings", default=(), doc="line: one legend label per series"),
+        "target": Option("key", default=None, doc="line: figure drawn as a dashed « cible » line"),
+        "figures": Option("figures", default=(), doc="bar/hbar/donut: list of {figure, label}"),
+        "multi_answer": Option("bool", default=False, doc="shares may sum over 100 % (several answers)"),
+        "description": Option("text", default="", doc="text alternative replacing the generated one"),
+    },
+    "link": {
+        "text": Option("template", True, doc="the clickable text"),
+        "figure": Option("key", default=None, doc="figure of unit url holding the address"),
+        "url": Option("text", default=None, doc="a literal http(s) or mailto address"),
+    },
+    "note": {"text": Option("template", True, doc="small grey note")},
+    "divider": {},
+    "spacer": {"height": Option("number", True, doc="height in millimetres")},
+    "image": {
+        "path": Option("text", True, doc="PNG or JPEG file, relative to the layout file"),
+        "height": Option("number", True, doc="height in millimetres"),
+        "alt": Option("text", True, doc="text alternative"),
+    },
+    "row": {
+        "columns": Option("columns", True, doc="list of columns, each a list of blocks"),
+        "widths": Option("widths", default=(), doc="relative widths of the columns"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """One block of the layout: its type, id, parsed options and place in the file."""
+
+    type: str
+    id: str
+    options: Mapping[str, Any]
+    where: Where
+    columns: tuple[tuple[BlockSpec, ...], ...] = ()
+
+    def walk(self) -> list[BlockSpec]:
+        """This block and every block nested in it, in reading order."""
+        found = [self]
+        for column in self.columns:
+            for child in column:
+                found.extend(child.walk())
+        return found
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its section title, accent colour and top-to-bottom blocks."""
+
+    section: str
+    accent: str
+    blocks: tuple[BlockSpec, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class LayoutSpec:
+    """A whole bulletin layout."""
+
+    path: Path
+    title: str
+    subject: str
+    keywords: tuple[str, ...]
+    author: str
+    theme_path: Path
+    pages: tuple[PageSpec, ...]
+
+    def blocks(self) -> list[BlockSpec]:
+        """Every block of every page, nested ones included, in reading order."""
+        return [b for page in self.pages for top in page.blocks for b in top.walk()]
+
+
+def load_layout(path: Path) -> LayoutSpec:
+    """Parse the layout at ``path``; raise LayoutError listing every problem."""
+    data = load_yaml(path)
+    if not isinstance(data, Located) or not isinstance(data.get("document"), Located):
+        raise LayoutError(Problem(Where(path, 1), "a layout needs a 'document:' mapping and a 'pages:' list",
+                                  "see docs/layout-reference.md"))
+    problems: list[Problem] = []
+    document: Located = data["document"]
+    pages = _pages(path, data, problems)
+    _check_unique_ids(path, pages, problems)
+    raise_if_errors(problems, LayoutError)
+    theme = path.parent / str(document.get("theme", "themes/pvd.yaml"))
+    return LayoutSpec(path, str(document.get("title", "")), str(document.get("subject", "")),
+                      tuple(str(k) for k in document.get("keywords") or ()), str(document.get("author", "ANCT")),
+                      theme, pages)
+
+
+def _pages(path: Path, data: Located, problems: list[Problem]) -> tuple[PageSpec, ...]:
+    pages = data.get("pages")
+    if not isinstance(pages, list) or not pages:
+        problems.append(Problem(Where(path, data.line_of("pages")), "'pages:' must be a non-empty list",
+                                "list the pages, each with section: and blocks:"))
+        return ()
+    return tuple(p for p in (_page(path, raw, problems) for raw in pages) if p is not None)
+
+
+def _page(path: Path, raw: Any, problems: list[Problem]) -> PageSpec | None:
+    if not isinstance(raw, Located) or "section" not in raw or not isinstance(raw.get("blocks"), list):
+        line = raw.line if isinstance(raw, Located) else None
+        problems.append(Problem(Where(path, line), "a page needs 'section:' and a 'blocks:' list",
+                                "see docs/layout-reference.md"))
+        return None
+    accent = str(raw.get("accent", "blue"))
+    if accent not in ACCENTS:
+        problems.append(Problem(Where(path, raw.line_of("accent")), f"unknown accent {accent!r}",
+                                f"use one of: {', '.join(ACCENTS)}"))
+    blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
+    return PageSpec(str(raw["section"]), accent, blocks, Where(path, raw.line))
+
+
+def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
+    if not isinstance(raw, Located):
+        problems.append(Problem(Where(path), f"a block must be a mapping, not {raw!r}", "write type: and id:"))
+        return None
+    where = Where(path, raw.line)
+    kind, block_id = str(raw.get("type", "")), str(raw.get("id", ""))
+    if kind not in BLOCK_OPTIONS:
+        problems.append(Problem(Where(path, raw.line_of("type")), f"unknown block type {kind!r}",
+                                f"use one of: {', '.join(sorted(BLOCK_OPTIONS))}"))
+        return None
+    if not ID_PATTERN.match(block_id):
+        problems.append(Problem(where, f"{kind} block without a valid id ({block_id!r})",
+                                "give it id: made of letters, digits and dashes"))
+    options = _options(path, raw, kind, block_id, problems)
+    columns = _columns(path, raw, problems) if kind == "row" else ()
+    return BlockSpec(kind, block_id, MappingProxyType(options), where, columns)
+
+
+def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem]) -> dict[str, Any]:
+    table = BLOCK_OPTIONS[kind]
+    for name in raw:
+        if name not in table and name not in ("type", "id"):
+            problems.append(Problem(Where(path, raw.line_of(name)), f"block {block_id!r}: unknown option {name!r} for {kind}",
+                                    f"valid options: {', '.join(table) or 'none'}"))
+    options: dict[str, Any] = {}
+    for name, option in table.items():
+        if name not in raw:
+            if option.required:
+                problems.append(Problem(Where(path, raw.line), f"block {block_id!r}: missing option {name!r}",
+                                        f"{kind} needs {name}: ({option.doc})"))
+            options[name] = option.default
+            continue
+        options[name] = _convert(path, raw, name, option, block_id, problems)
+    return options
+
+
+def _convert(path: Path, raw: Located, name: str, option: Option, block_id: str, problems: list[Problem]) -> Any:
+    value, where = raw[name], Where(path, raw.line_of(name))
+    try:
+        return _CONVERTERS[option.kind](value, option)
+    except (TypeError, ValueError) as exc:
+        problems.append(Problem(where, f"block {block_id!r}: option {name!r}: {exc}", option.doc))
+        return option.default
+
+
+def _as_template(value: Any, option: Option) -> tuple[Piece, ...]:
+    if not isinstance(value, str):
+        raise TypeError("expected a text")
+    try:
+        return parse_template(value)
+    except TemplateSyntaxError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _as_choice(value: Any, option: Option) -> str:
+    if str(value) not in option.choices:
+        raise ValueError(f"{value!r} is not one of {', '.join(option.choices)}")
+    return str(value)
+
+
+def _as_number(value: Any, option: Option) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"{value!r} is not a positive number")
+    return float(value)
+
+
+def _as_bool(value: Any, option: Option) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def _as_text(value: Any, option: Option) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a text")
+    return value
+
+
+def _as_strings(value: Any, option: Option) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of texts")
+    return tuple(value)
+
+
+def _as_figures(value: Any, option: Option) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list) or not value:
+        raise TypeError("expected a list of {figure: key, label: text}")
+    items = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("figure"), str):
+            raise TypeError(f"{item!r} should be {{figure: key, label: text}}")
+        items.append((item["figure"], str(item.get("label", item["figure"]))))
+    return tuple(items)
+
+
+def _as_widths(value: Any, option: Option) -> tuple[float, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, (int, float)) and v > 0 for v in value):
+        raise TypeError("expected a list of positive numbers")
+    return tuple(float(v) for v in value)
+
+
+_CONVERTERS = {
+    "text": _as_text, "key": _as_text, "template": _as_template, "choice": _as_choice,
+    "number": _as_number, "bool": _as_bool, "keys": _as_strings, "strings": _as_strings,
+    "figures": _as_figures, "widths": _as_widths, "columns": lambda value, option: (),
+}
+
+
+def _columns(path: Path, raw: Located, problems: list[Problem]) -> tuple[tuple[BlockSpec, ...], ...]:
+    columns = raw.get("columns")
+    if not isinstance(columns, list) or not all(isinstance(c, list) for c in columns):
+        problems.append(Problem(Where(path, raw.line_of("columns")), "row: columns must be a list of lists of blocks",
+                                "write columns: then '- - type: …' for each column"))
+        return ()
+    parsed = tuple(tuple(b for b in (_block(path, item, problems) for item in col) if b) for col in columns)
+    widths = raw.get("widths")
+    if widths is not None and isinstance(widths, list) and len(widths) != len(parsed):
+        problems.append(Problem(Where(path, raw.line_of("widths")), f"row has {len(parsed)} columns but {len(widths)} widths",
+                                "give one width per column"))
+    return parsed
+
+
+def _check_unique_ids(path: Path, pages: tuple[PageSpec, ...], problems: list[Problem]) -> None:
+    seen: dict[str, int | None] = {}
+    for page in pages:
+        for top in page.blocks:
+            for block in top.walk():
+                if block.id in seen:
+                    problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",
+                                            "give every block its own id"))
+                seen.setdefault(block.id, block.where.line)

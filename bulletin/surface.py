@@ -1,0 +1,111 @@
+"""Drawing primitives in top-left page coordinates, over a ReportLab canvas.
+
+Input: shapes and text placed with ``(x, y)`` measured from the page's top-left corner, in
+points. Output: PDF drawing operations. :meth:`Surface._y` is the one place where the y axis
+is flipped to ReportLab's bottom-left origin.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from bulletin.fonts import text_width
+from bulletin.textflow import TextLayout
+
+
+class Surface:
+    """A page of the PDF being drawn, addressed from its top-left corner."""
+
+    def __init__(self, canvas: Canvas, page_height: float) -> None:
+        self.canvas = canvas
+        self.page_height = page_height
+
+    def _y(self, y: float) -> float:
+        """Flip a top-left y into ReportLab's bottom-left y (the only flip)."""
+        return self.page_height - y
+
+    def rect(self, x: float, y: float, width: float, height: float, fill: str | None = None,
+             stroke: str | None = None, line_width: float = 0.5) -> None:
+        """A rectangle whose top-left corner is (x, y)."""
+        self._paint(fill, stroke, line_width)
+        self.canvas.rect(x, self._y(y + height), width, height, stroke=int(bool(stroke)), fill=int(bool(fill)))
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, color: str, line_width: float = 0.5,
+             dash: tuple[float, float] | None = None) -> None:
+        """A straight segment, optionally dashed."""
+        self._paint(None, color, line_width)
+        self.canvas.setDash(*(dash or ()))
+        self.canvas.line(x1, self._y(y1), x2, self._y(y2))
+        self.canvas.setDash()
+
+    def polyline(self, points: list[tuple[float, float]], color: str, line_width: float = 1.5) -> None:
+        """Connected segments through ``points``, with round joins."""
+        path = self.canvas.beginPath()
+        path.moveTo(points[0][0], self._y(points[0][1]))
+        for x, y in points[1:]:
+            path.lineTo(x, self._y(y))
+        self._paint(None, color, line_width)
+        self.canvas.setLineJoin(1)
+        self.canvas.drawPath(path, stroke=1, fill=0)
+
+    def circle(self, x: float, y: float, radius: float, fill: str, stroke: str | None = None) -> None:
+        """A disc centred on (x, y)."""
+        self._paint(fill, stroke, 1)
+        self.canvas.circle(x, self._y(y), radius, stroke=int(bool(stroke)), fill=1)
+
+    def ring_segment(self, x: float, y: float, outer: float, inner: float, start: float, extent: float,
+                     fill: str) -> None:
+        """A donut slice centred on (x, y); angles in degrees, clockwise from 12 o'clock."""
+        cy = self._y(y)
+        begin = 90 - start  # PDF angles run counter-clockwise from 3 o'clock
+        path = self.canvas.beginPath()
+        path.arc(x - outer, cy - outer, x + outer, cy + outer, begin, -extent)
+        path.arcTo(x - inner, cy - inner, x + inner, cy + inner, begin - extent, extent)
+        path.close()
+        self._paint(fill, "#FFFFFF", 0.8)
+        self.canvas.drawPath(path, stroke=1, fill=1)
+
+    def text(self, x: float, baseline: float, text: str, font: str, size: float, color: str,
+             align: str = "left") -> float:
+        """Draw one line of literal text; return its width."""
+        width = text_width(text, font, size)
+        start = {"left": x, "center": x - width / 2, "right": x - width}[align]
+        self.canvas.setFont(font, size)
+        self.canvas.setFillColor(HexColor(color))
+        self.canvas.drawString(start, self._y(baseline), text)
+        return width
+
+    def link(self, x: float, y: float, width: float, height: float, url: str) -> None:
+        """A clickable area (no border) over the given box; ``url`` must be validated before."""
+        self.canvas.linkURL(url, (x, self._y(y + height), x + width, self._y(y)), relative=0, thickness=0)
+
+    def text_layout(self, layout: TextLayout, x: float, y: float, width: float, align: str = "left") -> None:
+        """Draw broken lines with their top at ``y``; fragments with a link become clickable."""
+        top = y
+        for index, line in enumerate(layout.lines):
+            if index and line.paragraph_start:
+                top += layout.paragraph_gap
+            size = line.words[0][0].style.size
+            baseline = top + (layout.leading - size) / 2 + 0.8 * size
+            start = {"left": x, "center": x + (width - line.width) / 2, "right": x + width - line.width}[align]
+            self._line_words(line.words, start, baseline, top, layout.leading)
+            top += layout.leading
+
+    def _line_words(self, words: tuple, x: float, baseline: float, top: float, leading: float) -> None:
+        for index, word in enumerate(words):
+            if index:
+                x += text_width(" ", word[0].style.font, word[0].style.size)
+            for fragment in word:
+                style = fragment.style
+                width = self.text(x, baseline, fragment.text, style.font, style.size, style.color)
+                if fragment.link:
+                    self.link(x, top, width, leading, fragment.link)
+                x += width
+
+    def _paint(self, fill: str | None, stroke: str | None, line_width: float) -> None:
+        if fill:
+            self.canvas.setFillColor(HexColor(fill))
+        if stroke:
+            self.canvas.setStrokeColor(HexColor(stroke))
+        self.canvas.setLineWidth(line_width)

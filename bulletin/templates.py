@@ -1,0 +1,72 @@
+"""Text templates of the layout: literal text, ``**bold**`` and ``{figure.key:style}`` slots.
+
+Input: a template string from the layout. Output: a tuple of :class:`Piece` (literal text or a
+figure reference, each bold or not). Figures are formatted later, by the typography module;
+their text is never parsed as markup, so dataset strings cannot inject anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STYLES = ("compact", "month", "bare")
+_SLOT = re.compile(r"\{\{|\}\}|\*\*|\{([^{}]*)\}")
+_REF = re.compile(r"^([a-z0-9_]+(?:\.[a-z0-9_]+)*)(?::([a-z]+))?$")
+
+
+class TemplateSyntaxError(ValueError):
+    """A template slot is malformed; the message says which and how to write it."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Literal ``text``, or a reference to figure ``key`` formatted with ``style``."""
+
+    text: str = ""
+    key: str | None = None
+    style: str | None = None
+    bold: bool = False
+
+
+def parse_template(template: str) -> tuple[Piece, ...]:
+    """Split ``template`` into pieces; raise TemplateSyntaxError on a bad slot."""
+    pieces: list[Piece] = []
+    bold, position = False, 0
+    for match in _SLOT.finditer(template):
+        _add_text(pieces, template[position:match.start()], bold)
+        position = match.end()
+        token = match.group(0)
+        if token == "**":
+            bold = not bold
+        elif token in ("{{", "}}"):
+            _add_text(pieces, token[0], bold)
+        else:
+            pieces.append(_reference(match.group(1), bold))
+    rest = template[position:]
+    if "{" in rest or "}" in rest:
+        raise TemplateSyntaxError(f"unbalanced brace in {rest!r}: write {{{{ or }}}} for a literal brace")
+    _add_text(pieces, rest, bold)
+    return tuple(pieces)
+
+
+def _add_text(pieces: list[Piece], text: str, bold: bool) -> None:
+    if "}" in text or "{" in text:
+        raise TemplateSyntaxError(f"unbalanced brace in {text!r}: write {{{{ or }}}} for a literal brace")
+    if text:
+        pieces.append(Piece(text=text, bold=bold))
+
+
+def _reference(slot: str, bold: bool) -> Piece:
+    match = _REF.match(slot.strip())
+    if not match:
+        raise TemplateSyntaxError(f"{{{slot}}} is not a figure reference: write {{section.key}} or {{section.key:style}}")
+    key, style = match.group(1), match.group(2)
+    if style is not None and style not in STYLES:
+        raise TemplateSyntaxError(f"{{{slot}}}: unknown style {style!r}; use one of {', '.join(STYLES)}")
+    return Piece(key=key, style=style, bold=bold)
+
+
+def referenced_keys(pieces: tuple[Piece, ...]) -> list[str]:
+    """Figure keys a parsed template refers to, in order."""
+    return [piece.key for piece in pieces if piece.key]

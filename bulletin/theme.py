@@ -1,0 +1,143 @@
+"""Theme spec: colours, fonts, sizes and spacing, read once from YAML.
+
+Input: a theme YAML file (see ``layouts/themes/pvd.yaml``). Output: a frozen :class:`Theme`.
+Colours are validated ``#RRGGBB`` values; nothing from the dataset ever chooses a colour or font.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from bulletin.errors import LayoutError, Problem, Where, raise_if_errors
+from bulletin.yamlspec import Located, load_yaml
+
+MM = 72 / 25.4  # points per millimetre
+MIN_FONT_SIZE = 6.0  # nothing printed smaller than 6 pt
+PAGE_SIZES = {"A4": (210 * MM, 297 * MM)}
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+FONT_STYLES = ("regular", "bold", "italic")
+SIZE_NAMES = ("body", "lead", "small", "note", "heading_1", "heading_2", "section",
+              "key_large", "key_medium", "chart", "chart_title", "footer")
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Page size and margins, in points."""
+
+    width: float
+    height: float
+    margin_left: float
+    margin_right: float
+    margin_top: float
+    margin_bottom: float
+    header_height: float
+    footer_height: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Everything visual that is not page structure."""
+
+    path: Path
+    page: PageGeometry
+    font_files: Mapping[str, Path]
+    colors: Mapping[str, str]
+    palette: tuple[str, ...]
+    sizes: Mapping[str, float]
+    block_gap: float
+    column_gap: float
+    leading: float
+
+    def color(self, name: str) -> str:
+        """The ``#RRGGBB`` of a colour name of the theme."""
+        return self.colors[name]
+
+    def font(self, style: str = "regular") -> str:
+        """Name under which the font of ``style`` is registered (its file's stem)."""
+        return self.font_files[style].stem
+
+
+def load_theme(path: Path, fonts_dir: Path | None = None) -> Theme:
+    """Read and validate the theme at ``path``; ``fonts_dir`` overrides the theme's font folder."""
+    data = load_yaml(path)
+    if not isinstance(data, Located):
+        raise LayoutError(Problem(Where(path), "a theme is a mapping with page, fonts, colors, sizes"))
+    problems: list[Problem] = []
+    page = _page(path, data.get("page") or Located(), problems)
+    fonts = _fonts(path, data.get("fonts") or Located(), fonts_dir, problems)
+    colors = _colors(path, data.get("colors") or Located(), problems)
+    palette = tuple(data.get("chart_palette") or ())
+    for name in palette:
+        if name not in colors:
+            problems.append(Problem(Where(path, data.line_of("chart_palette")),
+                                    f"chart_palette names unknown colour {name!r}", "define it under colors:"))
+    sizes = _sizes(path, data.get("sizes") or Located(), problems)
+    spacing = data.get("spacing") or Located()
+    raise_if_errors(problems, LayoutError)
+    return Theme(path, page, MappingProxyType(fonts), MappingProxyType(colors), palette,
+                 MappingProxyType(sizes), float(spacing.get("block_gap", 4)) * MM,
+                 float(spacing.get("column_gap", 8)) * MM, float(spacing.get("leading", 1.3)))
+
+
+def _page(path: Path, data: Located, problems: list[Problem]) -> PageGeometry:
+    size = str(data.get("size", "A4"))
+    if size not in PAGE_SIZES:
+        problems.append(Problem(Where(path, data.line_of("size")), f"unknown page size {size!r}", "use A4"))
+        size = "A4"
+    width, height = PAGE_SIZES[size]
+    names = ("margin_left", "margin_right", "margin_top", "margin_bottom", "header_height", "footer_height")
+    values = [float(data.get(name, 12)) * MM for name in names]
+    if min(values[:4]) < 5 * MM:
+        problems.append(Problem(Where(path, data.line), "margins must be at least 5 mm", "office printers clip less"))
+    return PageGeometry(width, height, *values)
+
+
+def _fonts(path: Path, data: Located, fonts_dir: Path | None, problems: list[Problem]) -> dict[str, Path]:
+    env_dir = os.environ.get("BULLETIN_FONTS_DIR")
+    folder = fonts_dir or (Path(env_dir) if env_dir else (path.parent / str(data.get("directory", "."))))
+    files: dict[str, Path] = {}
+    for style in FONT_STYLES:
+        name = data.get(style)
+        if not name:
+            problems.append(Problem(Where(path, data.line), f"fonts: no {style!r} font file", "name a .ttf file"))
+            continue
+        file = (folder / str(name)).resolve()
+        if not file.is_file():
+            problems.append(Problem(Where(path, data.line_of(style)), f"font file {file} not found",
+                                    "put the TTF there, or point --fonts-dir at the folder holding it"))
+        files[style] = file
+    return files
+
+
+def _colors(path: Path, data: Located, problems: list[Problem]) -> dict[str, str]:
+    colors: dict[str, str] = {}
+    for name, value in data.items():
+        if not HEX_COLOR.match(str(value)):
+            problems.append(Problem(Where(path, data.line_of(name)), f"colour {name!r} is {value!r}",
+                                    "write colours as #RRGGBB"))
+            continue
+        colors[str(name)] = str(value).upper()
+    for required in ("primary", "text", "muted", "panel", "rule", "blue"):
+        if required not in colors:
+            problems.append(Problem(Where(path, data.line), f"missing colour {required!r}", "add it under colors:"))
+    return colors
+
+
+def _sizes(path: Path, data: Located, problems: list[Problem]) -> dict[str, float]:
+    sizes: dict[str, float] = {}
+    for name in SIZE_NAMES:
+        value = data.get(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            problems.append(Problem(Where(path, data.line), f"sizes: {name!r} missing or not a number",
+                                    "give a font size in points"))
+            continue
+        if value < MIN_FONT_SIZE:
+            problems.append(Problem(Where(path, data.line_of(name)), f"size {name!r} is {value} pt",
+                                    f"nothing may be smaller than {MIN_FONT_SIZE:g} pt"))
+        sizes[name] = float(value)
+    return sizes

@@ -1,0 +1,459 @@
+"""Tests for bulletin.typography: French number, amount and date formatting."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bulletin.typography import (
+    MINUS,
+    NBSP,
+    NNBSP,
+    TypographyError,
+    format_value,
+    fr_amount,
+    fr_amount_compact,
+    fr_count,
+    fr_date,
+    fr_decimal,
+    fr_integer,
+    fr_month,
+    fr_month_short,
+    fr_percent,
+    fr_signed,
+    fr_year,
+)
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def parse_fr(text: str) -> Decimal:
+    """Input: a French-formatted number (no unit). Output: its Decimal value."""
+    return Decimal(text.replace(NNBSP, "").replace(MINUS, "-").replace(",", "."))
+
+
+# --------------------------------------------------------------------------- #
+# Constants                                                                   #
+# --------------------------------------------------------------------------- #
+
+
+def test_constants() -> None:
+    assert NNBSP == "\u202f"
+    assert NBSP == "\u00a0"
+    assert MINUS == "\u2212"
+    assert issubclass(TypographyError, ValueError)
+
+
+# --------------------------------------------------------------------------- #
+# fr_integer                                                                  #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, "0"),
+        (5, "5"),
+        (999, "999"),
+        (1579, "1\u202f579"),
+        (-5, "\u22125"),
+        (-1579, "\u22121\u202f579"),
+        (1000000, "1\u202f000\u202f000"),
+        (36556685, "36\u202f556\u202f685"),
+    ],
+)
+def test_fr_integer_examples(value: int, expected: str) -> None:
+    assert fr_integer(value) == expected
+
+
+@pytest.mark.parametrize("value", [True, False, 1.0, "12", None, Decimal(3)])
+def test_fr_integer_rejects_non_int(value: object) -> None:
+    with pytest.raises(TypographyError):
+        fr_integer(value)  # type: ignore[arg-type]
+
+
+@given(st.integers())
+def test_fr_integer_round_trips(n: int) -> None:
+    text = fr_integer(n)
+    assert int(text.replace(NNBSP, "").replace(MINUS, "-")) == n
+    assert " " not in text and "," not in text and "-" not in text
+    groups = text.lstrip(MINUS).split(NNBSP)
+    assert 1 <= len(groups[0]) <= 3
+    assert all(len(group) == 3 for group in groups[1:])
+    assert all(group.isdigit() for group in groups)
+    assert text.startswith(MINUS) == (n < 0)
+
+
+# --------------------------------------------------------------------------- #
+# fr_decimal                                                                  #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (7.7, None, "7,7"),
+        (50.0, None, "50"),
+        (1234.5, None, "1\u202f234,5"),
+        (0.1, None, "0,1"),
+        (Decimal("2.500"), None, "2,5"),
+        (Decimal("1E+3"), None, "1\u202f000"),
+        (11246951.27, 2, "11\u202f246\u202f951,27"),
+        (2.675, 2, "2,68"),  # ROUND_HALF_UP on Decimal("2.675"), not binary float
+        (0.125, 2, "0,13"),
+        (-0.125, 2, "\u22120,13"),
+        (1.5, 0, "2"),
+        (7, 1, "7,0"),
+        (-5.2, None, "\u22125,2"),
+    ],
+)
+def test_fr_decimal_examples(value: float | Decimal, decimals: int | None, expected: str) -> None:
+    assert fr_decimal(value, decimals) == expected
+
+
+@pytest.mark.parametrize(("value", "decimals"), [(-0.0, None), (-0.0, 2), (-0.001, 2), (Decimal("-0"), None)])
+def test_fr_decimal_negative_zero_has_no_sign(value: float | Decimal, decimals: int | None) -> None:
+    assert MINUS not in fr_decimal(value, decimals)
+    assert fr_decimal(value, decimals).startswith("0")
+
+
+def test_fr_decimal_never_scientific() -> None:
+    assert fr_decimal(1e-7) == "0,0000001"
+    assert fr_decimal(1e20) == "100\u202f000\u202f000\u202f000\u202f000\u202f000\u202f000"
+    big = fr_decimal(1e300, 2)
+    assert "e" not in big.lower() and big.endswith(",00") and len(big.replace(NNBSP, "")) == 304
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), float("inf"), float("-inf"), Decimal("NaN"), Decimal("Infinity"), True, "1", None],
+)
+def test_fr_decimal_rejects_bad_values(value: object) -> None:
+    with pytest.raises(TypographyError):
+        fr_decimal(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("decimals", [-1, True, 1.5])
+def test_fr_decimal_rejects_bad_decimals(decimals: object) -> None:
+    with pytest.raises(TypographyError):
+        fr_decimal(1.5, decimals)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- #
+# fr_count                                                                    #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1579, "1\u202f579"), (1579.0, "1\u202f579"), (0, "0"), (-0.0, "0"), (-12, "\u221212"), (1e16, "10\u202f000\u202f000\u202f000\u202f000\u202f000")],
+)
+def test_fr_count_examples(value: int | float, expected: str) -> None:
+    assert fr_count(value) == expected
+
+
+@pytest.mark.parametrize("value", [1.5, 0.1, True, float("nan"), float("inf"), "3"])
+def test_fr_count_rejects(value: object) -> None:
+    with pytest.raises(TypographyError):
+        fr_count(value)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- #
+# fr_percent                                                                  #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (7.7, None, "7,7\u202f%"),
+        (100, None, "100\u202f%"),
+        (-5.2, None, "\u22125,2\u202f%"),
+        (12.345, 1, "12,3\u202f%"),
+        (12.35, 1, "12,4\u202f%"),
+        (1250.5, None, "1\u202f250,5\u202f%"),
+    ],
+)
+def test_fr_percent_examples(value: float | int, decimals: int | None, expected: str) -> None:
+    assert fr_percent(value, decimals) == expected
+
+
+def _check_percent(value: Decimal | float, integral: bool) -> None:
+    """Input: a percentage and whether it is a whole number. Output: None (asserts)."""
+    text = fr_percent(value)
+    assert text.endswith(NNBSP + "%")
+    assert ("," in text) == (not integral)
+    assert parse_fr(text[:-2]) == Decimal(str(value))
+
+
+@given(st.decimals(min_value=0, max_value=100, places=1, allow_nan=False, allow_infinity=False))
+def test_fr_percent_property_decimal(value: Decimal) -> None:
+    _check_percent(value, value == value.to_integral_value())
+
+
+@given(st.integers(min_value=0, max_value=1000))
+def test_fr_percent_property_float(tenths: int) -> None:
+    _check_percent(tenths / 10, tenths % 10 == 0)
+
+
+# --------------------------------------------------------------------------- #
+# fr_amount / fr_amount_compact                                               #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (36556685, "36\u202f556\u202f685\u00a0€"),
+        (11246951.27, "11\u202f246\u202f951,27\u00a0€"),
+        (4461976.5, "4\u202f461\u202f976,50\u00a0€"),
+        (Decimal("1500.00"), "1\u202f500\u00a0€"),
+        (0, "0\u00a0€"),
+        (0.004, "0\u00a0€"),
+        (0.005, "0,01\u00a0€"),
+        (-1234.5, "\u22121\u202f234,50\u00a0€"),
+        (-0.0, "0\u00a0€"),
+    ],
+)
+def test_fr_amount_examples(value: float | int | Decimal, expected: str) -> None:
+    assert fr_amount(value) == expected
+
+
+@given(
+    st.decimals(
+        min_value=Decimal("-9999999999999.99"),
+        max_value=Decimal("9999999999999.99"),
+        places=2,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+)
+def test_fr_amount_property(value: Decimal) -> None:
+    text = fr_amount(value)
+    assert text.endswith(NBSP + "€")
+    number = text[: -len(NBSP + "€")]
+    assert parse_fr(number) == value
+    assert not set("eE.") & set(text)
+    assert " " not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1046000000, "1,046\u00a0Md€"),
+        (150000000, "150\u00a0M€"),
+        (1500000, "1,5\u00a0M€"),
+        (1000000, "1\u00a0M€"),
+        (2000000000, "2\u00a0Md€"),
+        (1234567890123, "1\u202f234,568\u00a0Md€"),
+        (999999999, "1\u00a0Md€"),
+        (-1500000, "\u22121,5\u00a0M€"),
+        (999999, "999\u202f999\u00a0€"),
+        (4461.5, "4\u202f461,50\u00a0€"),
+    ],
+)
+def test_fr_amount_compact_examples(value: float | int, expected: str) -> None:
+    assert fr_amount_compact(value) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), True, "1000", None])
+def test_fr_amount_rejects(value: object) -> None:
+    with pytest.raises(TypographyError):
+        fr_amount(value)  # type: ignore[arg-type]
+    with pytest.raises(TypographyError):
+        fr_amount_compact(value)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- #
+# Dates                                                                       #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2021, 10, 1), "1er\u00a0octobre\u00a02021"),
+        (datetime.date(2022, 1, 15), "15\u00a0janvier\u00a02022"),
+        (datetime.date(2022, 2, 2), "2\u00a0février\u00a02022"),
+        (datetime.date(2022, 8, 31), "31\u00a0août\u00a02022"),
+        (datetime.datetime(2022, 12, 1, 13, 45), "1er\u00a0décembre\u00a02022"),
+    ],
+)
+def test_fr_date_examples(value: datetime.date, expected: str) -> None:
+    assert fr_date(value) == expected
+
+
+@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)))
+def test_fr_date_property(value: datetime.date) -> None:
+    text = fr_date(value)
+    assert " " not in text
+    day, month, year = text.split(NBSP)
+    assert not day.startswith("0")
+    assert day == ("1er" if value.day == 1 else str(value.day))
+    assert month == month.lower() == MONTHS[value.month - 1]
+    assert year == str(value.year)
+
+
+def test_fr_month() -> None:
+    assert fr_month(datetime.date(2021, 6, 1)) == "juin\u00a02021"
+    assert fr_month(datetime.date(2021, 6, 30)) == "juin\u00a02021"
+    assert fr_month(datetime.date(2023, 2, 14)) == "février\u00a02023"
+
+
+def test_fr_month_short_all_months() -> None:
+    expected = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin",
+        "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+    ]
+    got = [fr_month_short(datetime.date(2022, month, 17)) for month in range(1, 13)]
+    assert got == [label + "\u00a02022" for label in expected]
+
+
+@pytest.mark.parametrize("function", [fr_date, fr_month, fr_month_short])
+@pytest.mark.parametrize("value", ["2021-10-01", 2021, None, True])
+def test_date_functions_reject_non_dates(function: object, value: object) -> None:
+    with pytest.raises(TypographyError):
+        function(value)  # type: ignore[operator]
+
+
+def test_fr_year() -> None:
+    assert fr_year(2021) == "2021"
+    assert fr_year(12345) == "12345"
+    for bad in (True, 2021.0, "2021", None):
+        with pytest.raises(TypographyError):
+            fr_year(bad)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- #
+# fr_signed                                                                   #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (34, "count", "+34"),
+        (1234, "count", "+1\u202f234"),
+        (-1234, "count", "\u22121\u202f234"),
+        (0, "count", "0"),
+        (-0.0, "count", "0"),
+        (-5.2, "percent", "\u22125,2\u202f%"),
+        (3.25, "percent", "+3,25\u202f%"),
+        (0, "percent", "0\u202f%"),
+        (1500, "eur", "+1\u202f500\u00a0€"),
+        (-4461976.5, "eur", "\u22124\u202f461\u202f976,50\u00a0€"),
+        (0.001, "eur", "0\u00a0€"),
+    ],
+)
+def test_fr_signed_examples(value: float | int, unit: str, expected: str) -> None:
+    assert fr_signed(value, unit) == expected
+
+
+@pytest.mark.parametrize(("value", "unit"), [(1, "date"), (1, "text"), (1, "EUR"), (True, "count"), (1.5, "count")])
+def test_fr_signed_rejects(value: object, unit: str) -> None:
+    with pytest.raises(TypographyError):
+        fr_signed(value, unit)  # type: ignore[arg-type]
+
+
+def _check_sign(text: str, value: Decimal | int) -> None:
+    """Input: a fr_signed output and its value. Output: None (asserts the sign)."""
+    if value > 0:
+        assert text.startswith("+") and MINUS not in text[1:]
+    elif value < 0:
+        assert text.startswith(MINUS) and "+" not in text
+    else:
+        assert text[0].isdigit()
+    assert "-" not in text
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_fr_signed_property_count(value: int) -> None:
+    _check_sign(fr_signed(value, "count"), value)
+
+
+@given(st.decimals(min_value=-1000, max_value=1000, places=1, allow_nan=False, allow_infinity=False))
+def test_fr_signed_property_percent(value: Decimal) -> None:
+    _check_sign(fr_signed(value, "percent"), value)
+
+
+@given(st.decimals(min_value=-10**12, max_value=10**12, places=2, allow_nan=False, allow_infinity=False))
+def test_fr_signed_property_eur(value: Decimal) -> None:
+    _check_sign(fr_signed(value, "eur"), value)
+
+
+# --------------------------------------------------------------------------- #
+# format_value                                                                #
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "style", "expected"),
+    [
+        (1579, "count", None, "1\u202f579"),
+        (1579, "count", "bare", "1\u202f579"),
+        (7.7, "percent", None, "7,7\u202f%"),
+        (7.7, "percent", "bare", "7,7"),
+        (36556685, "eur", None, "36\u202f556\u202f685\u00a0€"),
+        (36556685, "eur", "bare", "36\u202f556\u202f685"),
+        (4461976.5, "eur", "bare", "4\u202f461\u202f976,50"),
+        (1046000000, "eur", "compact", "1,046\u00a0Md€"),
+        (datetime.date(2021, 10, 1), "date", None, "1er\u00a0octobre\u00a02021"),
+        (datetime.date(2021, 10, 1), "date", "month", "octobre\u00a02021"),
+        (datetime.date(2021, 6, 17), "month", None, "juin\u00a02021"),
+        (2021, "year", None, "2021"),
+        ("Données 2021 - brutes", "text", None, "Données 2021 - brutes"),
+        ("https://example.org/a?b=1", "url", None, "https://example.org/a?b=1"),
+        (42, "text", None, "42"),
+    ],
+)
+def test_format_value_dispatch(value: object, unit: str, style: str | None, expected: str) -> None:
+    assert format_value(value, unit, style) == expected
+
+
+def test_format_value_unknown_unit_lists_valid_units() -> None:
+    with pytest.raises(TypographyError) as info:
+        format_value(1, "kg")
+    message = str(info.value)
+    assert "'kg'" in message
+    for unit in ("count", "percent", "eur", "date", "month", "year", "text", "url"):
+        assert unit in message
+
+
+@pytest.mark.parametrize(
+    ("unit", "style"),
+    [("count", "compact"), ("percent", "month"), ("text", "bare"), ("year", "bare"), ("eur", "Compact"), ("date", "bare")],
+)
+def test_format_value_bad_style_names_it(unit: str, style: str) -> None:
+    with pytest.raises(TypographyError) as info:
+        format_value(1, unit, style)
+    message = str(info.value)
+    assert repr(style) in message and repr(unit) in message and "valid styles" in message
+
+
+def test_format_value_bad_style_lists_valid_ones() -> None:
+    with pytest.raises(TypographyError) as info:
+        format_value(1, "eur", "month")
+    assert "'bare'" in str(info.value) and "'compact'" in str(info.value)
+
+
+@pytest.mark.parametrize("unit", ["count", "percent", "eur", "year", "text", "url", "date", "month"])
+@pytest.mark.parametrize("value", [True, None])
+def test_format_value_rejects_bool_and_none(unit: str, value: object) -> None:
+    with pytest.raises(TypographyError):
+        format_value(value, unit)
+
+
+def test_format_value_wrong_value_type() -> None:
+    with pytest.raises(TypographyError):
+        format_value("2021-10-01", "date")
+    with pytest.raises(TypographyError):
+        format_value(1.5, "count")
+    with pytest.raises(TypographyError):
+        format_value(float("nan"), "percent")
