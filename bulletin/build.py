@@ -11,10 +11,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.edition import Edition, load_edition
+from bulletin.edition import Edition, read_edition
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import register_fonts
-from bulletin.layout_spec import LayoutSpec, load_layout
+from bulletin.layout_spec import LayoutSpec, read_layout
 from bulletin.pages import PlacedPage, plan_pages
 from bulletin.render import RenderOptions, render_pdf
 from bulletin.theme import Theme, load_theme
@@ -53,8 +53,8 @@ def default_output(request: BuildRequest, edition: Edition) -> Path:
 def prepare(request: BuildRequest) -> Prepared:
     """Load, validate and lay out; raise BulletinError with every problem (data, layout, fit)."""
     problems: list[Problem] = []
-    edition = _attempt(lambda: load_edition(request.edition_dir), problems)
-    layout = _attempt(lambda: load_layout(request.layout_path), problems)
+    edition = _attempt(lambda: _collect(read_edition(request.edition_dir), problems), problems)
+    layout = _attempt(lambda: _collect(read_layout(request.layout_path), problems), problems)
     theme = _attempt(lambda: load_theme(layout.theme_path, request.fonts_dir), problems) if layout else None
     if edition and layout:
         problems.extend(validate(edition, layout))
@@ -80,6 +80,13 @@ def build(request: BuildRequest) -> tuple[Path, Prepared]:
 def check(request: BuildRequest) -> list[Problem]:
     """Validate data, layout and fit without writing anything; return the warnings."""
     return prepare(request).warnings
+
+
+def _collect(result, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    """Keep the value of a (value, problems) pair and add its problems to ``problems``."""
+    value, found = result
+    problems.extend(found)
+    return value
 
 
 def _attempt(step, problems: list[Problem]):  # type: ignore[no-untyped-def]

@@ -75,6 +75,7 @@ class Edition:
     notes: str
     figures: Mapping[str, Figure] = field(default_factory=dict)
     series: Mapping[str, tuple[SeriesPoint, ...]] = field(default_factory=dict)
+    broken_keys: frozenset[str] = frozenset()  # keys whose lines had errors (already reported)
 
     @property
     def month_date(self) -> dt.date:
@@ -133,20 +134,36 @@ def _parse_decimal(text: str, unit: str) -> Decimal:
 
 def load_edition(folder: Path) -> Edition:
     """Read ``folder`` into an :class:`Edition`; raise DataError listing every problem."""
+    edition, problems = read_edition(folder)
+    raise_if_errors(problems, DataError)
+    return edition
+
+
+def read_edition(folder: Path) -> tuple[Edition, list[Problem]]:
+    """Read ``folder`` as far as possible: the edition (bad lines left out) and every problem.
+
+    Raises DataError only when nothing usable remains (no folder, no readable edition.yaml).
+    """
     problems: list[Problem] = []
     meta = _read_meta(folder, problems)
-    figures = _read_figures(folder / "figures.csv", problems)
+    broken: set[str] = set()
+    figures = _read_figures(folder / "figures.csv", problems, broken)
     series = _read_series(folder / "series.csv", problems)
     reference = meta.get("reference_population")
     if reference is not None and reference not in figures:
         problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
                                 f"reference_population {reference!r} is not a key of figures.csv",
                                 "name a count figure, e.g. programme.communes_pvd"))
-    raise_if_errors(problems, DataError)
-    return Edition(folder=folder, month=meta["edition"], title=meta["title"],
-                   published=meta["published"], reference_population=reference,
-                   notes=str(meta.get("notes", "")),
-                   figures=MappingProxyType(figures), series=MappingProxyType(series))
+    if not all(isinstance(meta.get(name), expected) for name, expected in _META_TYPES.items()):
+        raise DataError(problems)
+    edition = Edition(folder=folder, month=meta["edition"], title=str(meta["title"]),
+                      published=meta["published"], reference_population=reference,
+                      notes=str(meta.get("notes", "")), figures=MappingProxyType(figures),
+                      series=MappingProxyType(series), broken_keys=frozenset(broken))
+    return edition, problems
+
+
+_META_TYPES = {"title": object, "edition": str, "published": dt.date}
 
 
 def _read_meta(folder: Path, problems: list[Problem]) -> Located:
@@ -240,11 +257,12 @@ def _unit_of(where: Where, row: dict[str, str], label: str, problems: list[Probl
     return unit
 
 
-def _read_figures(path: Path, problems: list[Problem]) -> dict[str, Figure]:
+def _read_figures(path: Path, problems: list[Problem], broken: set[str]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
     for line, row in _rows(path, FIGURE_COLUMNS, problems):
         figure = _figure_from_row(path, line, row, problems)
         if figure is None:
+            broken.add(row["key"].strip())
             continue
         if figure.key in figures:
             problems.append(Problem(figure.where, f"duplicate key {figure.key!r} (first at line {figures[figure.key].where.line})",

@@ -130,6 +130,16 @@ class LayoutSpec:
 
 def load_layout(path: Path) -> LayoutSpec:
     """Parse the layout at ``path``; raise LayoutError listing every problem."""
+    layout, problems = read_layout(path)
+    raise_if_errors(problems, LayoutError)
+    return layout
+
+
+def read_layout(path: Path) -> tuple[LayoutSpec, list[Problem]]:
+    """Parse as much of the layout as is valid: the spec (bad blocks left out) and every problem.
+
+    Raises LayoutError only when the file is unreadable or has no document/pages structure.
+    """
     data = load_yaml(path)
     if not isinstance(data, Located) or not isinstance(data.get("document"), Located):
         raise LayoutError(Problem(Where(path, 1), "a layout needs a 'document:' mapping and a 'pages:' list",
@@ -138,11 +148,11 @@ def load_layout(path: Path) -> LayoutSpec:
     document: Located = data["document"]
     pages = _pages(path, data, problems)
     _check_unique_ids(path, pages, problems)
-    raise_if_errors(problems, LayoutError)
     theme = path.parent / str(document.get("theme", "themes/pvd.yaml"))
-    return LayoutSpec(path, str(document.get("title", "")), str(document.get("subject", "")),
-                      tuple(str(k) for k in document.get("keywords") or ()), str(document.get("author", "ANCT")),
-                      theme, pages)
+    layout = LayoutSpec(path, str(document.get("title", "")), str(document.get("subject", "")),
+                        tuple(str(k) for k in document.get("keywords") or ()), str(document.get("author", "ANCT")),
+                        theme, pages)
+    return layout, problems
 
 
 def _pages(path: Path, data: Located, problems: list[Problem]) -> tuple[PageSpec, ...]:

@@ -83,6 +83,8 @@ def _check_reference(block: BlockSpec, edition: Edition, key: str, option: str, 
                      style: str | None = None, numeric: bool = False, url: bool = False) -> Iterator[Problem]:
     used.add(key)
     figure = edition.figures.get(key)
+    if figure is None and key in edition.broken_keys:
+        return
     if figure is None:
         yield Problem(block.where, f"block {block.id!r}: {option} key {key!r} is not in "
                       f"{edition.folder / 'figures.csv'}", "add the figure to the data, or correct the key")
