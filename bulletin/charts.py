@@ -106,7 +106,9 @@ def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
     top_value = step * math.ceil(max(values) * 1.08 / step)
     label_width = max(text_width(fr_integer(int(step * k)), font, size) for k in range(int(top_value / step) + 1))
     legend_h = size * 1.8 if len(data.curves) > 1 or data.target else 0.0
-    left, right = box.x + label_width + 2 * MM, box.x + box.width - 4 * MM
+    end_labels = [value_text(c.points[-1][1], c.unit) for c in data.curves]
+    gutter = max(text_width(t, theme.font("bold"), size + 0.5) for t in end_labels) + 3 * MM
+    left, right = box.x + label_width + 2 * MM, box.x + box.width - gutter
     top, bottom = box.y + legend_h + size, box.bottom - size * 2.4
     dates = [d for c in data.curves for d, _ in c.points]
     first, last = min(dates), max(dates)
@@ -118,18 +120,28 @@ def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
     _y_axis(surface, theme, left, right, step, top_value, lambda v: xy(first, v)[1])
     _x_axis(surface, theme, sorted(set(dates)), lambda d: xy(d, 0)[0], bottom, right - left)
     colors = _colors(theme)
+    ends = []
     for index, curve in enumerate(data.curves):
         points = [xy(d, float(v)) for d, v in curve.points]
         surface.polyline(points, colors[index % len(colors)], 1.6)
         for x, y in points:
             surface.circle(x, y, 1.3, colors[index % len(colors)])
-        x, y = points[-1]
-        surface.text(x, y - 2.2 * MM, value_text(curve.points[-1][1], curve.unit), theme.font("bold"), size + 0.5,
-                     theme.color("text"), "right")
+        ends.append(points[-1][1] + size * 0.35)
+    for text, baseline in zip(end_labels, spread_labels(ends, (size + 0.5) * 1.2), strict=True):
+        surface.text(right + 2 * MM, baseline, text, theme.font("bold"), size + 0.5, theme.color("text"))
     if data.target is not None:
         _target_line(surface, theme, left, right, xy(first, float(data.target))[1], data)
     if legend_h:
         _legend(surface, theme, box.x + label_width + 2 * MM, box.y + size, data, colors)
+
+
+def spread_labels(baselines: list[float], gap: float) -> list[float]:
+    """Move label baselines apart (keeping their order) so that no two are closer than ``gap``."""
+    order = sorted(range(len(baselines)), key=lambda i: baselines[i])
+    placed = list(baselines)
+    for before, after in zip(order, order[1:]):
+        placed[after] = max(placed[after], placed[before] + gap)
+    return placed
 
 
 def _y_axis(surface: Any, theme: Theme, left: float, right: float, step: float, top_value: float, y_of: Any) -> None:

@@ -37,7 +37,8 @@ class RenderOptions:
 
 def document_title(layout: LayoutSpec, edition: Edition) -> str:
     """« Petites villes de demain — Chiffres clés — février 2022 »."""
-    return f"{layout.title or edition.title} — {fr_month(edition.month_date)}"
+    title = f"{layout.title or edition.title} — {fr_month(edition.month_date)}"
+    return title.replace(NBSP, " ")  # metadata is read by indexers, not line-broken
 
 
 def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, theme: Theme,

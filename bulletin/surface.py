@@ -93,6 +93,7 @@ class Surface:
             top += layout.leading
 
     def _line_words(self, words: tuple, x: float, baseline: float, top: float, leading: float) -> None:
+        spans: list[tuple[str, float, float]] = []  # (url, x0, x1) of linked text on this line
         for index, word in enumerate(words):
             if index:
                 x += text_width(" ", word[0].style.font, word[0].style.size)
@@ -100,8 +101,10 @@ class Surface:
                 style = fragment.style
                 width = self.text(x, baseline, fragment.text, style.font, style.size, style.color)
                 if fragment.link:
-                    self.link(x, top, width, leading, fragment.link)
+                    spans.append((fragment.link, x, x + width))
                 x += width
+        for url, start, end in merge_spans(spans):
+            self.link(start, top, end - start, leading, url)
 
     def _paint(self, fill: str | None, stroke: str | None, line_width: float) -> None:
         if fill:
@@ -109,3 +112,14 @@ class Surface:
         if stroke:
             self.canvas.setStrokeColor(HexColor(stroke))
         self.canvas.setLineWidth(line_width)
+
+
+def merge_spans(spans: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Join consecutive spans of the same link, so a linked line gets one annotation."""
+    merged: list[tuple[str, float, float]] = []
+    for url, start, end in spans:
+        if merged and merged[-1][0] == url:
+            merged[-1] = (url, merged[-1][1], end)
+        else:
+            merged.append((url, start, end))
+    return merged

@@ -26,17 +26,6 @@ def flat(text: str) -> str:
     return " ".join(text.replace("\r", " ").split(" ")).replace("\n", " ")
 
 
-@dataclass(frozen=True)
-class CharBox:
-    """A printed character and its box (PDF points, bottom-left origin)."""
-
-    char: str
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-
 def char_boxes(path: Path) -> list[list[CharBox]]:
     """Every non-blank character of every page with its box."""
     document = pdfium.PdfDocument(str(path))
@@ -49,21 +38,36 @@ def char_boxes(path: Path) -> list[list[CharBox]]:
             for i in range(textpage.count_chars()):
                 char = text[i] if i < len(text) else ""
                 if char.strip():
-                    boxes.append(CharBox(char, *textpage.get_charbox(i)))
+                    boxes.append(CharBox(char, i, *textpage.get_charbox(i)))
             pages.append(boxes)
     finally:
         document.close()
     return pages
 
 
-def fonts(path: Path) -> list[pikepdf.Dictionary]:
-    """Every font dictionary used by any page or form XObject."""
+def fonts(path: Path) -> list[tuple[str, str, bool]]:
+    """(subtype, base font name, embedded?) of every font object in the file."""
     found = []
     with pikepdf.open(path) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font":
-                found.append({k: obj.get(k) for k in ("/Subtype", "/BaseFont", "/FontDescriptor")})
+                descriptor = obj.get("/FontDescriptor")
+                embedded = descriptor is not None and any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                found.append((str(obj.get("/Subtype")), str(obj.get("/BaseFont")), embedded))
     return found
+
+
+@dataclass(frozen=True)
+class CharBox:
+    """A printed character, its position in the page's text and its box (PDF points, bottom-left origin)."""
+
+    char: str
+    index: int
+    left: float
+    bottom: float
+    right: float
+    top: float
 
 
 def link_uris(path: Path) -> list[tuple[int, str]]:
