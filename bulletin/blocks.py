@@ -245,8 +245,7 @@ class LinkBlock(BaseBlock):
     def _layout(self, width: float) -> TextLayout:
         url = self.url()
         link = url if is_safe_url(url) else None
-        if link is None:
-            log.warning("block %r: link %r is not http(s) or mailto; printed as plain text", self.spec.id, url)
+        # An unsafe address was already reported by validation; it is printed, never linked.
         text = [Fragment("› ", self.ctx.style("body", "bold", "primary"), link)]
         text += [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color), link)
                  for f in self.ctx.fragments(self.options["text"], "body", "primary")]

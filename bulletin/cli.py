@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
+    logging.addLevelName(logging.WARNING, "Warning")
     try:
         return run(args)
     except BulletinError as exc:
