@@ -164,20 +164,31 @@ class KeyFigureBlock(BaseBlock):
         return layout_text(self.ctx.fragments(self.options["label"], "body"), width, self.ctx.leading("body"))
 
     def _source(self, width: float) -> TextLayout:
-        text = source_line(self.provenances())
-        if any(p.status == "illustrative" for p in self.provenances()):
+        own = [self.ctx.provenance(self.options["figure"])]
+        text = source_line(own)
+        if own[0].status == "illustrative":
             text += " — données illustratives"
         return layout_text([Fragment(text, self.ctx.style("small", "italic", "muted"))], width, self.ctx.leading("small"))
 
+    def _padding(self) -> float:
+        return 3.5 * MM if self.options["panel"] else 0.0
+
     def measure(self, width: float) -> Measure:
-        size = self._number_size(width)
-        label, source = self._label(width), self._source(width)
-        overflow = max(0.0, self._number_width(size) - width)
+        pad = self._padding()
+        inner = width - 2 * pad - (1.2 * MM if pad else 0.0)
+        size = self._number_size(inner)
+        label, source = self._label(inner), self._source(inner)
+        overflow = max(0.0, self._number_width(size) - inner)
         records = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
         records += self.overflow(label, "the label") + self.overflow(source, "the source line")
-        return Measure(size * 1.12 + label.height + source.height + 1.5 * MM, records)
+        return Measure(size * 1.12 + label.height + source.height + 1.5 * MM + 2 * pad, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
+        pad = self._padding()
+        if pad:
+            surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+            surface.rect(box.x, box.y, 1.2 * MM, box.height, fill=self.ctx.theme.color(self.ctx.accent))
+            box = Box(box.x + pad + 1.2 * MM, box.y + pad, box.width - 2 * pad - 1.2 * MM, box.height - 2 * pad)
         size = self._number_size(box.width)
         accent, bold = self.ctx.theme.color(self.ctx_accent()), self.ctx.theme.font("bold")
         baseline, x = box.y + size * 0.92, box.x
@@ -383,8 +394,12 @@ class RowBlock(BaseBlock):
         return Measure(max(heights, default=0.0), tuple(overflows))
 
     def draw(self, surface: Surface, box: Box) -> None:
+        """Draw each column; its last block is stretched to the row's bottom so cards line up."""
         for column, column_box in zip(self.columns, self._boxes(box), strict=True):
-            for block, child_box in stack(column, column_box, self.ctx.theme.block_gap)[0]:
+            placed = stack(column, column_box, self.ctx.theme.block_gap)[0]
+            for index, (block, child_box) in enumerate(placed):
+                if index == len(placed) - 1:
+                    child_box = Box(child_box.x, child_box.y, child_box.width, box.bottom - child_box.y)
                 block.draw(surface, child_box)
 
 

@@ -45,6 +45,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "prefix": Option("text", default="", doc="words before the number, e.g. « plus de »"),
         "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
         "accent": Option("choice", default=None, choices=ACCENTS, doc="colour of the number (default: the page's)"),
+        "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
     },
     "text": {
         "text": Option("template", True, doc="paragraphs; blank line = new paragraph; **bold**"),
