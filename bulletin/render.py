@@ -66,12 +66,19 @@ def atomic_path(output: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        os.chmod(temporary, 0o666 & ~_current_umask())  # mkstemp makes 0600; a PDF is for sharing
         os.replace(temporary, output)
     except OSError as exc:
         raise RenderError(Problem(Where(output), f"cannot write the PDF: {exc.strerror}",
                                   "choose a writable --output")) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
