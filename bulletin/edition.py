@@ -7,7 +7,6 @@ file, line and key.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
@@ -17,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bulletin.errors import DataError, Problem, Where, raise_if_errors
+from bulletin.tables import Row, Table, read_csv_table, read_xlsx_tables
 from bulletin.yamlspec import Located, load_yaml
 
 UNITS = ("count", "percent", "eur", "date", "month", "year", "text", "url")
@@ -64,6 +64,25 @@ class SeriesPoint:
 
 
 @dataclass(frozen=True)
+class CoherenceRule:
+    """A declared relation between figures, from ``checks:`` in edition.yaml.
+
+    kind ``share``: figure ``share`` (percent) = ``part`` / ``of`` (default: the reference population);
+    kind ``question``: the percent figures under ``prefix`` sum to 100 % ± 1 unless ``multi_answer``;
+    kind ``total``: the figures under ``prefix`` add up to figure ``total``.
+    """
+
+    kind: str
+    where: Where
+    share: str = ""
+    part: str = ""
+    of: str = ""
+    prefix: str = ""
+    total: str = ""
+    multi_answer: bool = False
+
+
+@dataclass(frozen=True)
 class Edition:
     """A monthly edition: its metadata, figures by key and series by name."""
 
@@ -76,6 +95,7 @@ class Edition:
     figures: Mapping[str, Figure] = field(default_factory=dict)
     series: Mapping[str, tuple[SeriesPoint, ...]] = field(default_factory=dict)
     broken_keys: frozenset[str] = frozenset()  # keys whose lines had errors (already reported)
+    rules: tuple[CoherenceRule, ...] = ()
 
     @property
     def month_date(self) -> dt.date:
@@ -147,8 +167,9 @@ def read_edition(folder: Path) -> tuple[Edition, list[Problem]]:
     problems: list[Problem] = []
     meta = _read_meta(folder, problems)
     broken: set[str] = set()
-    figures = _read_figures(folder / "figures.csv", problems, broken)
-    series = _read_series(folder / "series.csv", problems)
+    tables = _tables(folder, problems)
+    figures = _read_figures(tables["figures"], problems, broken)
+    series = _read_series(tables["series"], problems)
     reference = meta.get("reference_population")
     if reference is not None and reference not in figures:
         problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
@@ -159,8 +180,43 @@ def read_edition(folder: Path) -> tuple[Edition, list[Problem]]:
     edition = Edition(folder=folder, month=meta["edition"], title=str(meta["title"]),
                       published=meta["published"], reference_population=reference,
                       notes=str(meta.get("notes", "")), figures=MappingProxyType(figures),
-                      series=MappingProxyType(series), broken_keys=frozenset(broken))
+                      series=MappingProxyType(series), broken_keys=frozenset(broken),
+                      rules=_rules(folder / "edition.yaml", meta.get("checks"), problems))
     return edition, problems
+
+
+RULE_FIELDS = {"shares": ("share", "part", "of"), "questions": ("prefix", "multi_answer"),
+               "totals": ("total", "prefix")}
+RULE_REQUIRED = {"shares": ("share", "part"), "questions": ("prefix",), "totals": ("total", "prefix")}
+
+
+def _rules(path: Path, checks: object, problems: list[Problem]) -> tuple[CoherenceRule, ...]:
+    """Parse ``checks:`` (shares, questions, totals) of edition.yaml into rules."""
+    if checks is None:
+        return ()
+    if not isinstance(checks, Located):
+        problems.append(Problem(Where(path), "checks: must be a mapping of shares, questions, totals",
+                                "see docs/data-format.md"))
+        return ()
+    rules = []
+    for group, items in checks.items():
+        if group not in RULE_FIELDS or not isinstance(items, list):
+            problems.append(Problem(Where(path, checks.line_of(group)), f"checks: unknown or malformed group {group!r}",
+                                    f"use lists under: {', '.join(RULE_FIELDS)}"))
+            continue
+        rules += [r for r in (_rule(path, group, item, problems) for item in items) if r]
+    return tuple(rules)
+
+
+def _rule(path: Path, group: str, item: object, problems: list[Problem]) -> CoherenceRule | None:
+    where = Where(path, item.line if isinstance(item, Located) else None)
+    if not isinstance(item, dict) or set(item) - set(RULE_FIELDS[group]) or \
+            any(name not in item for name in RULE_REQUIRED[group]):
+        problems.append(Problem(where, f"checks: {group}: {item!r} is malformed",
+                                f"write {{{', '.join(RULE_FIELDS[group])}}} ({', '.join(RULE_REQUIRED[group])} required)"))
+        return None
+    fields = {k: (bool(v) if k == "multi_answer" else str(v)) for k, v in item.items()}
+    return CoherenceRule(kind=group.rstrip("s"), where=where, **fields)
 
 
 _META_TYPES = {"title": object, "edition": str, "published": dt.date}
@@ -198,41 +254,63 @@ def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> No
                                     "write the publication date as YYYY-MM-DD"))
 
 
-def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line, row) of a UTF-8 CSV whose header must be exactly ``columns``."""
+def _tables(folder: Path, problems: list[Problem]) -> dict[str, Table | None]:
+    """The figures and series tables, from the CSV files or from ``edition.xlsx``."""
+    workbook, csvs = folder / "edition.xlsx", [folder / "figures.csv", folder / "series.csv"]
+    if workbook.exists() and any(p.exists() for p in csvs):
+        problems.append(Problem(Where(folder), "both edition.xlsx and CSV files are present",
+                                "keep one source of figures: the workbook or figures.csv/series.csv"))
+        return {"figures": None, "series": None}
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = tuple(reader.fieldnames or ())
-            if not _header_ok(path, header, columns, problems):
-                return
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    problems.append(Problem(Where(path, reader.line_num), "wrong number of columns",
-                                            f"each line needs the {len(columns)} columns {', '.join(columns)}"))
-                    continue
-                yield reader.line_num, row
-    except FileNotFoundError:
-        problems.append(Problem(Where(path), "file not found", f"create it with the header {','.join(columns)}"))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem(Where(path), f"unreadable CSV: {exc}", "save it as UTF-8 CSV"))
+        if workbook.exists():
+            return dict(read_xlsx_tables(workbook))
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return {"figures": None, "series": None}
+    return {path.stem: _csv_table(path, problems) for path in csvs}
 
 
-def _header_ok(path: Path, header: tuple[str, ...], columns: tuple[str, ...], problems: list[Problem]) -> bool:
+def _csv_table(path: Path, problems: list[Problem]) -> Table | None:
+    if not path.exists():
+        problems.append(Problem(Where(path), "file not found",
+                                "create it (see docs/data-format.md), or give an edition.xlsx"))
+        return None
+    try:
+        return read_csv_table(path)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _rows(table: Table | None, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[Row]:
+    """Rows of a table whose header must be exactly ``columns``; bad lines are reported."""
+    if table is None or not _header_ok(table.where, table.columns, columns, problems):
+        return
+    for row in table.rows:
+        if not row.complete:
+            problems.append(Problem(row.where, "wrong number of cells",
+                                    f"each line needs the {len(columns)} columns {', '.join(columns)}"))
+            continue
+        yield row
+
+
+def _header_ok(where: Where, header: tuple[str, ...], columns: tuple[str, ...], problems: list[Problem]) -> bool:
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns]
-    if missing or unknown:
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if missing or unknown or duplicated:
         detail = "; ".join(filter(None, [missing and f"missing columns: {', '.join(missing)}",
-                                         unknown and f"unknown columns: {', '.join(unknown)}"]))
-        problems.append(Problem(Where(path, 1), detail, f"the header must be {','.join(columns)}"))
+                                         unknown and f"unknown columns: {', '.join(map(repr, unknown))}",
+                                         duplicated and f"repeated columns: {', '.join(duplicated)}"]))
+        first = Where(where.path, 1, where.sheet)
+        problems.append(Problem(first, detail, f"the header must be {','.join(columns)}"))
         return False
     return True
 
 
-def _provenance(path: Path, line: int, row: dict[str, str], label: str,
+def _provenance(where: Where, row: Mapping[str, str], label: str,
                 problems: list[Problem]) -> tuple[dt.date, str, str] | None:
     """Parse as_of, source and status of a row; report what is wrong."""
-    where = Where(path, line)
     ok = True
     try:
         as_of = parse_iso_date(row["as_of"].strip())
@@ -249,7 +327,7 @@ def _provenance(path: Path, line: int, row: dict[str, str], label: str,
     return (as_of, row["source"].strip(), status) if ok else None
 
 
-def _unit_of(where: Where, row: dict[str, str], label: str, problems: list[Problem]) -> str | None:
+def _unit_of(where: Where, row: Mapping[str, str], label: str, problems: list[Problem]) -> str | None:
     unit = row["unit"].strip()
     if unit not in UNITS:
         problems.append(Problem(where, f"{label}: unknown unit {unit!r}", f"use one of: {', '.join(UNITS)}"))
@@ -257,12 +335,12 @@ def _unit_of(where: Where, row: dict[str, str], label: str, problems: list[Probl
     return unit
 
 
-def _read_figures(path: Path, problems: list[Problem], broken: set[str]) -> dict[str, Figure]:
+def _read_figures(table: Table | None, problems: list[Problem], broken: set[str]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
-    for line, row in _rows(path, FIGURE_COLUMNS, problems):
-        figure = _figure_from_row(path, line, row, problems)
+    for row in _rows(table, FIGURE_COLUMNS, problems):
+        figure = _figure_from_row(row.where, row.cells, problems)
         if figure is None:
-            broken.add(row["key"].strip())
+            broken.add(row.cells["key"].strip())
             continue
         if figure.key in figures:
             problems.append(Problem(figure.where, f"duplicate key {figure.key!r} (first at line {figures[figure.key].where.line})",
@@ -272,14 +350,14 @@ def _read_figures(path: Path, problems: list[Problem], broken: set[str]) -> dict
     return figures
 
 
-def _figure_from_row(path: Path, line: int, row: dict[str, str], problems: list[Problem]) -> Figure | None:
-    where, key = Where(path, line), row["key"].strip()
+def _figure_from_row(where: Where, row: Mapping[str, str], problems: list[Problem]) -> Figure | None:
+    key = row["key"].strip()
     if not KEY_PATTERN.match(key):
         problems.append(Problem(where, f"key {key!r} is not a dotted lowercase identifier",
                                 "use letters, digits and underscores separated by dots, e.g. conventions.signees"))
         return None
     unit = _unit_of(where, row, f"key {key!r}", problems)
-    provenance = _provenance(path, line, row, f"key {key!r}", problems)
+    provenance = _provenance(where, row, f"key {key!r}", problems)
     if unit is None or provenance is None:
         return None
     try:
@@ -301,24 +379,24 @@ def _value_hint(unit: str) -> str:
     }.get(unit, "give a non-empty text")
 
 
-def _read_series(path: Path, problems: list[Problem]) -> dict[str, tuple[SeriesPoint, ...]]:
+def _read_series(table: Table | None, problems: list[Problem]) -> dict[str, tuple[SeriesPoint, ...]]:
     series: dict[str, list[SeriesPoint]] = {}
-    for line, row in _rows(path, SERIES_COLUMNS, problems):
-        point = _point_from_row(path, line, row, problems)
+    for row in _rows(table, SERIES_COLUMNS, problems):
+        point = _point_from_row(row.where, row.cells, problems)
         if point is not None:
             series.setdefault(point.series, []).append(point)
     return {name: _sorted_points(points, problems) for name, points in series.items()}
 
 
-def _point_from_row(path: Path, line: int, row: dict[str, str], problems: list[Problem]) -> SeriesPoint | None:
-    where, name = Where(path, line), row["series"].strip()
+def _point_from_row(where: Where, row: Mapping[str, str], problems: list[Problem]) -> SeriesPoint | None:
+    name = row["series"].strip()
     label = f"series {name!r}"
     if not KEY_PATTERN.match(name):
         problems.append(Problem(where, f"series name {name!r} is not a dotted lowercase identifier",
                                 "use letters, digits and underscores separated by dots"))
         return None
     unit = _unit_of(where, row, label, problems)
-    provenance = _provenance(path, line, row, label, problems)
+    provenance = _provenance(where, row, label, problems)
     x_text = row["x"].strip()
     try:
         x: dt.date | str = parse_iso_date(x_text) if re.match(r"^\d{4}-", x_text) else x_text

@@ -16,8 +16,11 @@ class Where:
 
     path: Path | str
     line: int | None = None
+    sheet: str | None = None  # for a workbook: the sheet, and ``line`` is the spreadsheet row
 
     def __str__(self) -> str:
+        if self.sheet:
+            return f"{self.path}, sheet {self.sheet!r}" + (f", row {self.line}" if self.line else "")
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 

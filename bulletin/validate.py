@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bulletin.edition import Edition, is_safe_url
+from decimal import Decimal
+
+from bulletin.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where
 from bulletin.layout_spec import BlockSpec, LayoutSpec
 from bulletin.templates import Piece
@@ -21,7 +23,7 @@ DIGIT = re.compile(r"\d+")
 
 def validate(edition: Edition, layout: LayoutSpec) -> list[Problem]:
     """Every problem of the edition and of its use by ``layout``."""
-    problems = list(check_edition(edition))
+    problems = list(check_edition(edition)) + list(check_coherence(edition))
     used: set[str] = set()
     for block in layout.blocks():
         problems.extend(_check_block(block, edition, used))
@@ -70,6 +72,7 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
         yield from _check_reference(block, edition, key, "figures", used, numeric=True)
     yield from _check_series(block, edition)
     yield from _check_shape(block)
+    yield from _check_chart_sum(block, edition)
 
 
 def _no_typed_numbers(block: BlockSpec, option: str, text: str) -> Iterator[Problem]:
@@ -128,3 +131,87 @@ def _unused_figures(edition: Edition, used: set[str]) -> Iterator[Problem]:
         figure = edition.figures[key]
         yield Problem(Where(figure.where.path, figure.where.line), f"figure {key!r} is not used by the layout",
                       "remove it or quote it in a block", warning=True)
+
+
+def check_coherence(edition: Edition) -> Iterator[Problem]:
+    """Check the relations declared under ``checks:`` in edition.yaml."""
+    for rule in edition.rules:
+        missing = [k for k in _rule_keys(rule, edition) if k not in edition.figures]
+        if missing:
+            if not set(missing) <= edition.broken_keys:
+                yield Problem(rule.where, f"checks: {rule.kind} names unknown key(s) {', '.join(missing)}",
+                              "correct the key or add the figure")
+            continue
+        yield from {"share": _check_share, "question": _check_question, "total": _check_total}[rule.kind](rule, edition)
+
+
+def _rule_keys(rule: CoherenceRule, edition: Edition) -> list[str]:
+    if rule.kind == "share":
+        return [rule.share, rule.part, rule.of or edition.reference_population or "(reference_population)"]
+    return [rule.total] if rule.kind == "total" else []
+
+
+def _number(edition: Edition, key: str) -> Decimal:
+    value = edition.figures[key].value
+    return Decimal(value) if isinstance(value, (int, Decimal)) else Decimal("NaN")
+
+
+def _check_share(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
+    """A percentage must equal part / of × 100 to the precision it is written with."""
+    of = rule.of or str(edition.reference_population)
+    share, figure = _number(edition, rule.share), edition.figures[rule.share]
+    part, whole = _number(edition, rule.part), _number(edition, of)
+    if figure.unit != "percent" or whole.is_nan() or part.is_nan() or whole == 0:
+        yield Problem(rule.where, f"checks: share {rule.share!r} must be a percent of two numbers",
+                      "share: a percent figure; part and of: counts or amounts")
+        return
+    expected = part / whole * 100
+    tolerance = Decimal("0.5") * Decimal(10) ** share.as_tuple().exponent + Decimal("0.000001")
+    if abs(share - expected) <= tolerance:
+        return
+    hint = f"{rule.part} / {of} × 100 = {expected:.2f}; correct the percentage or the counts"
+    if abs(share * 100 - expected) <= tolerance * 100:
+        hint = f"{share} looks like a ratio: a percent figure is written 0–100, here {expected:.1f}"
+    yield Problem(figure.where, f"key {rule.share!r}: {share} % does not match {rule.part} / {of} "
+                  f"({part} / {whole} = {expected:.2f} %)", hint)
+
+
+def _question_keys(rule: CoherenceRule, edition: Edition) -> list[str]:
+    return [k for k, f in edition.figures.items() if k.startswith(rule.prefix + ".") and f.unit == "percent"]
+
+
+def _check_question(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
+    """The answers to one question sum to 100 % (± 1 for rounding) unless several answers are allowed."""
+    keys = _question_keys(rule, edition)
+    if not keys:
+        if not any(k.startswith(rule.prefix + ".") for k in edition.broken_keys):
+            yield Problem(rule.where, f"checks: no percent figure under {rule.prefix!r}", "correct the prefix")
+        return
+    total = sum(_number(edition, k) for k in keys)
+    if not rule.multi_answer and abs(total - 100) > 1:
+        yield Problem(rule.where, f"the shares of {rule.prefix!r} sum to {total} %, not 100 % "
+                      f"({', '.join(f'{k}={_number(edition, k)}' for k in keys)})",
+                      "correct the shares, or declare multi_answer: true if several answers were possible")
+
+
+def _check_total(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
+    keys = [k for k, f in edition.figures.items() if k.startswith(rule.prefix + ".") and f.unit in NUMERIC_UNITS]
+    total, parts = _number(edition, rule.total), sum(_number(edition, k) for k in keys)
+    if not keys or abs(total - parts) > Decimal("0.01"):
+        yield Problem(rule.where, f"the figures under {rule.prefix!r} add up to {parts}, "
+                      f"but {rule.total!r} is {total}", "correct the parts or the total")
+
+
+def _check_chart_sum(block: BlockSpec, edition: Edition) -> Iterator[Problem]:
+    """A donut (or a bar chart of percentages) draws parts of a whole: they must sum to 100 % ± 1."""
+    items = [edition.figures.get(key) for key, _ in block.options.get("figures") or ()]
+    if block.type != "chart" or not items or any(f is None or f.unit != "percent" for f in items):
+        return
+    declared = [r for r in edition.rules if r.kind == "question"
+                and all(f.key.startswith(r.prefix + ".") for f in items)]  # type: ignore[union-attr]
+    if declared or (block.options["multi_answer"] and block.options["kind"] != "donut"):
+        return  # checked once, by the declared question, or several answers allowed
+    total = sum(Decimal(f.value) for f in items)  # type: ignore[union-attr, arg-type]
+    if abs(total - 100) > 1:
+        yield Problem(block.where, f"block {block.id!r}: the shares drawn sum to {total} %, not 100 %",
+                      "correct the figures, or set multi_answer: true on a bar chart of several answers")

@@ -15,6 +15,8 @@ def test_changed_figure_replaces_the_old_value_where_it_was(edition_copy: Path, 
     replace_in_file(edition_copy / "figures.csv", "conventions.communes_signataires,1579,", "conventions.communes_signataires,1602,")
     replace_in_file(edition_copy / "series.csv", "conventions.communes_signataires,2022-02-01,1579,",
                     "conventions.communes_signataires,2022-02-01,1602,")
+    replace_in_file(edition_copy / "figures.csv", "conventions.part_communes_signataires,96,",
+                    "conventions.part_communes_signataires,97,")  # 1 602 / 1 646: the share check demands it
     output = tmp_path / "changed.pdf"
     result = run_cli("build", "--data-dir", edition_copy, "--output", output)
     assert result.code == 0, result.stderr
@@ -22,6 +24,7 @@ def test_changed_figure_replaces_the_old_value_where_it_was(edition_copy: Path, 
     assert "1\u202f602" in first_page
     assert first_page.count("1\u202f602") >= 2  # the key figure and the chart's last point
     assert "1\u202f579" not in " ".join(page_texts(output))
+    assert "97\u202f%" in first_page
 
 
 def test_changed_share_is_read_by_the_sentence_and_the_donut(edition_copy: Path, tmp_path: Path) -> None:
