@@ -17,12 +17,13 @@ from bulletin import charts
 from bulletin.edition import Edition, Figure, is_safe_url
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
+from bulletin.history import History
 from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
 from bulletin.templates import Piece
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, fr_date, format_value
+from bulletin.typography import NBSP, fr_date, fr_month, fr_signed, format_value
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Context:
     theme: Theme
     accent: str
     base_dir: Path
+    history: History = History()
 
     def style(self, size: str, weight: str = "regular", color: str = "text") -> TextStyle:
         """A text style from theme names."""
@@ -160,8 +162,22 @@ class KeyFigureBlock(BaseBlock):
         extra = text_width(prefix + " ", bold, size * 0.55) if prefix else 0.0
         return extra + text_width(number, bold, size)
 
+    def delta_text(self) -> str:
+        """« +34 depuis janvier 2022 », or '' when not asked or no earlier value exists."""
+        found = self.ctx.history.previous_value(self.options["figure"]) if self.options["delta"] else None
+        figure = self.ctx.edition.figures[self.options["figure"]]
+        if found is None or figure.unit not in ("count", "percent", "eur"):
+            return ""
+        edition, old = found
+        return f"{fr_signed(figure.value - old, figure.unit)} depuis {fr_month(edition.month_date)}"  # type: ignore[operator]
+
     def _label(self, width: float) -> TextLayout:
-        return layout_text(self.ctx.fragments(self.options["label"], "body"), width, self.ctx.leading("body"))
+        fragments = self.ctx.fragments(self.options["label"], "body")
+        delta = self.delta_text()
+        if delta:
+            fragments = [Fragment(delta, self.ctx.style("body", "bold", self.ctx_accent())), Fragment("\n", fragments[0].style
+                         if fragments else self.ctx.style("body")), *fragments]
+        return layout_text(fragments, width, self.ctx.leading("body"))
 
     def _source(self, width: float) -> TextLayout:
         own = [self.ctx.provenance(self.options["figure"])]
@@ -325,7 +341,7 @@ class ChartBlock(BaseBlock):
 
     def data(self) -> charts.ChartData:
         """The numbers the chart draws, resolved from the edition."""
-        return charts.chart_data(self.options, self.ctx.edition)
+        return charts.chart_data(self.options, self.ctx.edition, self.ctx.history)
 
     def _title(self, width: float) -> TextLayout:
         fragments = [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color))

@@ -14,6 +14,7 @@ from pathlib import Path
 from bulletin.edition import Edition, read_edition
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import register_fonts
+from bulletin.history import History, load_history
 from bulletin.layout_spec import LayoutSpec, read_layout
 from bulletin.pages import PlacedPage, plan_pages
 from bulletin.render import RenderOptions, render_pdf
@@ -56,11 +57,12 @@ def prepare(request: BuildRequest) -> Prepared:
     edition = _attempt(lambda: _collect(read_edition(request.edition_dir), problems), problems)
     layout = _attempt(lambda: _collect(read_layout(request.layout_path), problems), problems)
     theme = _attempt(lambda: load_theme(layout.theme_path, request.fonts_dir), problems) if layout else None
+    history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
-        problems.extend(validate(edition, layout))
+        problems.extend(validate(edition, layout, history))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
-        pages, fit = plan_pages(layout, edition, theme)
+        pages, fit = plan_pages(layout, edition, theme, history)
         problems.extend(fit)
     if _errors(problems) or not (edition and layout and theme):
         raise BulletinError(_errors(problems) or problems)
@@ -80,6 +82,11 @@ def build(request: BuildRequest) -> tuple[Path, Prepared]:
 def check(request: BuildRequest) -> list[Problem]:
     """Validate data, layout and fit without writing anything; return the warnings."""
     return prepare(request).warnings
+
+
+def uses_history(layout: LayoutSpec) -> bool:
+    """True when a block shows deltas or figure histories (earlier editions must then be read)."""
+    return any(b.options.get("delta") or b.options.get("history") for b in layout.blocks())
 
 
 def _collect(result, problems: list[Problem]):  # type: ignore[no-untyped-def]

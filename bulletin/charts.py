@@ -16,6 +16,7 @@ from typing import Any
 
 from bulletin.edition import Edition
 from bulletin.fonts import text_width
+from bulletin.history import History
 from bulletin.textflow import Fragment, TextStyle, layout_text
 from bulletin.theme import MM, Theme
 from bulletin.typography import fr_integer, fr_month, fr_month_short, format_value
@@ -51,10 +52,17 @@ class ChartData:
     illustrative: bool
 
 
-def chart_data(options: Any, edition: Edition) -> ChartData:
-    """Resolve a chart's series, figures and target from the edition."""
+def chart_data(options: Any, edition: Edition, history: History | None = None) -> ChartData:
+    """Resolve a chart's series (or figure history), figures and target from the edition."""
     curves, sources, illustrative = [], [], False
     legend = list(options["legend"])
+    for index, key in enumerate(options["history"]):
+        figure = edition.figures[key]
+        label = legend[index] if index < len(legend) else key
+        curves.append(Curve(label, tuple((history or History()).points(key, edition)), figure.unit))
+        sources.append((figure.source, figure.as_of))
+        illustrative |= figure.illustrative
+    legend = legend[len(options["history"]):]
     for index, name in enumerate(options["series"]):
         points = edition.series[name]
         label = legend[index] if index < len(legend) else name

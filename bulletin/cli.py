@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 user error (``Error:`` lines naming file, line or key, 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import re
 import sys
@@ -15,7 +16,10 @@ from pathlib import Path
 
 from bulletin import __version__
 from bulletin.build import BuildRequest, build, check
+from bulletin.edition import load_edition
 from bulletin.errors import BulletinError, Problem
+from bulletin.history import diff_editions, find_edition
+from bulletin.report import FORMATS, render_changes
 
 log = logging.getLogger("bulletin")
 
@@ -23,6 +27,8 @@ EXAMPLES = {
     "build": "example: make_bulletin.py build --edition 2022-02 --output out/pvd-2022-02.pdf",
     "check": "example: make_bulletin.py check --data-dir data/editions/2022-02",
     "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
+    "import": "example: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
+    "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv",
 }
 
 
@@ -57,7 +63,27 @@ def make_parser() -> argparse.ArgumentParser:
                            ("preview", "build and render every page to PNG")):
         sub = commands.add_parser(name, help=helptext, description=helptext, epilog=EXAMPLES[name])
         _common_options(sub, name)
+    _import_parser(commands)
+    _diff_parser(commands)
     return parser
+
+
+def _import_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "turn a workbook (.xlsx) or a CSV export into a new edition folder (never overwrites)"
+    sub = commands.add_parser("import", help=text, description=text, epilog=EXAMPLES["import"])
+    sub.add_argument("file", type=Path, help=".xlsx workbook (sheets figures, series) or a figures/series CSV")
+    sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="month of the new edition")
+    sub.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (default: today)")
+    sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
+
+
+def _diff_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "list the figures changed, added and removed between two editions"
+    sub = commands.add_parser("diff", help=text, description=text, epilog=EXAMPLES["diff"])
+    sub.add_argument("--from", dest="old", metavar="YYYY-MM", required=True, help="the earlier edition")
+    sub.add_argument("--to", dest="new", metavar="YYYY-MM", required=True, help="the later edition")
+    sub.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
+    sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
 
 
 def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
@@ -88,8 +114,39 @@ def request_from(args: argparse.Namespace) -> BuildRequest:
     return BuildRequest(edition_dir, layout, output, getattr(args, "draft", False), args.fonts_dir)
 
 
+def _month(text: str, option: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise BulletinError(f"{option} {text!r} is not a month YYYY-MM")
+    return text
+
+
+def _import(args: argparse.Namespace) -> int:
+    from bulletin.importer import import_edition
+
+    published = None
+    if args.published:
+        try:
+            published = dt.date.fromisoformat(args.published)
+        except ValueError:
+            raise BulletinError(f"--published {args.published!r} is not a date YYYY-MM-DD") from None
+    editions = args.editions_dir or project_root() / "data" / "editions"
+    folder = import_edition(args.file, _month(args.edition, "--edition"), editions, published)
+    print(f"Created {folder}. Next: make_bulletin.py check --edition {args.edition}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    editions = args.editions_dir or project_root() / "data" / "editions"
+    old = load_edition(find_edition(editions, _month(args.old, "--from")))
+    new = load_edition(find_edition(editions, _month(args.new, "--to")))
+    sys.stdout.write(render_changes(diff_editions(old, new), args.format))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute one sub-command; return the exit code."""
+    if args.command in ("import", "diff"):
+        return {"import": _import, "diff": _diff}[args.command](args)
     request = request_from(args)
     if args.command == "check":
         for warning in check(request):

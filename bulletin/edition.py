@@ -159,7 +159,7 @@ def load_edition(folder: Path) -> Edition:
     return edition
 
 
-def read_edition(folder: Path) -> tuple[Edition, list[Problem]]:
+def read_edition(folder: Path, tables: Mapping[str, Table | None] | None = None) -> tuple[Edition, list[Problem]]:
     """Read ``folder`` as far as possible: the edition (bad lines left out) and every problem.
 
     Raises DataError only when nothing usable remains (no folder, no readable edition.yaml).
@@ -167,16 +167,18 @@ def read_edition(folder: Path) -> tuple[Edition, list[Problem]]:
     problems: list[Problem] = []
     meta = _read_meta(folder, problems)
     broken: set[str] = set()
-    tables = _tables(folder, problems)
+    tables = tables if tables is not None else _tables(folder, problems)
     figures = _read_figures(tables["figures"], problems, broken)
     series = _read_series(tables["series"], problems)
     reference = meta.get("reference_population")
-    if reference is not None and reference not in figures:
+    if reference is not None and (not isinstance(reference, str) or reference not in figures):
+        reference = str(reference)
         problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
                                 f"reference_population {reference!r} is not a key of figures.csv",
                                 "name a count figure, e.g. programme.communes_pvd"))
-    if not all(isinstance(meta.get(name), expected) for name, expected in _META_TYPES.items()):
-        raise DataError(problems)
+    if not all(name in meta and isinstance(meta[name], expected) for name, expected in _META_TYPES.items()):
+        raise DataError(problems or Problem(Where(folder / "edition.yaml"), "title, edition or published is malformed",
+                                            "see docs/data-format.md"))
     edition = Edition(folder=folder, month=meta["edition"], title=str(meta["title"]),
                       published=meta["published"], reference_population=reference,
                       notes=str(meta.get("notes", "")), figures=MappingProxyType(figures),
@@ -410,8 +412,14 @@ def _point_from_row(where: Where, row: Mapping[str, str], problems: list[Problem
 
 
 def _sorted_points(points: list[SeriesPoint], problems: list[Problem]) -> tuple[SeriesPoint, ...]:
-    """Time series are sorted by date; a repeated date is an error."""
-    if not all(isinstance(p.x, dt.date) for p in points):
+    """Time series are sorted by date; a repeated date, or dates mixed with labels, is an error."""
+    dated = [isinstance(p.x, dt.date) for p in points]
+    if any(dated) and not all(dated):
+        odd = points[dated.index(False)] if sum(dated) > len(points) / 2 else points[dated.index(True)]
+        problems.append(Problem(odd.where, f"series {odd.series!r}: x {odd.x!r} mixes dates and labels",
+                                "a series has dates YYYY-MM-DD on every line, or labels on every line"))
+        return tuple(p for p, is_date in zip(points, dated, strict=True) if is_date)
+    if not all(dated):
         return tuple(points)
     ordered = sorted(points, key=lambda p: p.x)  # type: ignore[arg-type, return-value]
     for before, after in zip(ordered, ordered[1:], strict=False):

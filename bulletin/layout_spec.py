@@ -46,6 +46,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
         "accent": Option("choice", default=None, choices=ACCENTS, doc="colour of the number (default: the page's)"),
         "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
+        "delta": Option("bool", default=False, doc="show the change since the previous edition (« +34 depuis janvier 2022 »)"),
     },
     "text": {
         "text": Option("template", True, doc="paragraphs; blank line = new paragraph; **bold**"),
@@ -57,6 +58,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "height": Option("number", True, doc="height in millimetres"),
         "title": Option("template", default=(), doc="title above the chart"),
         "series": Option("keys", default=(), doc="line: series names from series.csv"),
+        "history": Option("keys", default=(), doc="line: figure keys drawn month by month from the earlier editions"),
         "legend": Option("strings", default=(), doc="line: one legend label per series"),
         "target": Option("key", default=None, doc="line: figure drawn as a dashed « cible » line"),
         "figures": Option("figures", default=(), doc="bar/hbar/donut: list of {figure, label}"),

@@ -13,6 +13,7 @@ from bulletin.blocks import BaseBlock, Context, HeadingBlock, RowBlock, make_blo
 from bulletin.edition import Edition
 from bulletin.errors import Problem
 from bulletin.geometry import Box, Overflow, stack
+from bulletin.history import History
 from bulletin.layout_spec import LayoutSpec, PageSpec
 from bulletin.textflow import Fragment, TextLayout, layout_text
 from bulletin.theme import MM, Theme
@@ -49,20 +50,21 @@ def content_box(theme: Theme) -> Box:
     return Box(page.margin_left, top, page.width - page.margin_left - page.margin_right, bottom - top)
 
 
-def plan_pages(layout: LayoutSpec, edition: Edition, theme: Theme) -> tuple[list[PlacedPage], list[Problem]]:
+def plan_pages(layout: LayoutSpec, edition: Edition, theme: Theme,
+               history: History | None = None) -> tuple[list[PlacedPage], list[Problem]]:
     """Place all pages; return them with every fit problem found."""
     pages, problems = [], []
     for number, spec in enumerate(layout.pages, start=1):
-        page, overflows = plan_page(spec, number, edition, theme, layout)
+        page, overflows = plan_page(spec, number, edition, theme, layout, history or History())
         pages.append(page)
         problems.extend(fit_problem(o) for o in overflows)
     return pages, problems
 
 
-def plan_page(spec: PageSpec, number: int, edition: Edition, theme: Theme,
-              layout: LayoutSpec) -> tuple[PlacedPage, list[Overflow]]:
+def plan_page(spec: PageSpec, number: int, edition: Edition, theme: Theme, layout: LayoutSpec,
+              history: History) -> tuple[PlacedPage, list[Overflow]]:
     """Place one page's blocks above its sources note."""
-    ctx = Context(edition, theme, spec.accent, layout.path.parent)
+    ctx = Context(edition, theme, spec.accent, layout.path.parent, history)
     blocks = [make_block(block, ctx) for block in spec.blocks]
     box = content_box(theme)
     sources = _sources_note(blocks, ctx, box.width)

@@ -6,6 +6,7 @@ Output: a list of problems (errors and warnings), each with file, line or key an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from bulletin.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where
+from bulletin.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
 from bulletin.templates import Piece
 from bulletin.typography import TypographyError, format_value
@@ -21,12 +23,13 @@ NUMERIC_UNITS = ("count", "percent", "eur")
 DIGIT = re.compile(r"\d+")
 
 
-def validate(edition: Edition, layout: LayoutSpec) -> list[Problem]:
-    """Every problem of the edition and of its use by ``layout``."""
+def validate(edition: Edition, layout: LayoutSpec, history: History | None = None) -> list[Problem]:
+    """Every problem of the edition and of its use by ``layout`` (deltas need ``history``)."""
     problems = list(check_edition(edition)) + list(check_coherence(edition))
     used: set[str] = set()
     for block in layout.blocks():
         problems.extend(_check_block(block, edition, used))
+        problems.extend(_check_history(block, edition, history or History(), used))
     problems.extend(_unused_figures(edition, used))
     return problems
 
@@ -58,6 +61,7 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
         for piece in pieces:
             if piece.key is None:
                 yield from _no_typed_numbers(block, name, piece.text)
+                yield from _no_markup(block, name, piece.text)
             else:
                 yield from _check_reference(block, edition, piece.key, name, used, style=piece.style)
     labels = [block.options.get("prefix") or ""] + list(block.options.get("legend") or ())
@@ -82,6 +86,17 @@ def _no_typed_numbers(block: BlockSpec, option: str, text: str) -> Iterator[Prob
                       "put the number in figures.csv and write {section.key} in the text")
 
 
+MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _no_markup(block: BlockSpec, option: str, text: str) -> Iterator[Problem]:
+    """Layout text is printed literally: a tag would show as is, so say how to get bold instead."""
+    match = MARKUP.search(text)
+    if match:
+        yield Problem(block.where, f"block {block.id!r}: option {option!r} contains markup {match.group()!r}, "
+                      "which is printed literally", "write **bold** for bold; no other markup is interpreted")
+
+
 def _check_reference(block: BlockSpec, edition: Edition, key: str, option: str, used: set[str], *,
                      style: str | None = None, numeric: bool = False, url: bool = False) -> Iterator[Problem]:
     used.add(key)
@@ -103,18 +118,31 @@ def _check_reference(block: BlockSpec, edition: Edition, key: str, option: str, 
         yield Problem(block.where, f"block {block.id!r}: {{{key}:{style}}}: {exc}", "remove or change the style")
 
 
+def _check_history(block: BlockSpec, edition: Edition, history: History, used: set[str]) -> Iterator[Problem]:
+    for key in block.options.get("history") or ():
+        yield from _check_reference(block, edition, key, "history", used, numeric=True)
+    if block.options.get("delta") and block.options["figure"] in edition.figures:
+        if history.previous_value(block.options["figure"]) is None:
+            yield Problem(block.where, f"block {block.id!r}: delta asked but no earlier edition has "
+                          f"{block.options['figure']!r}", "the change will not be shown", warning=True)
+
+
 def _check_series(block: BlockSpec, edition: Edition) -> Iterator[Problem]:
     for name in block.options.get("series") or ():
         if name not in edition.series:
             yield Problem(block.where, f"block {block.id!r}: series {name!r} is not in "
                           f"{edition.folder / 'series.csv'}", "add its points to series.csv or correct the name")
+        elif not all(isinstance(p.x, dt.date) for p in edition.series[name]):
+            yield Problem(block.where, f"block {block.id!r}: series {name!r} has labels, not dates, in x",
+                          "a line chart draws a time series: write x as YYYY-MM-DD")
 
 
 def _check_shape(block: BlockSpec) -> Iterator[Problem]:
     if block.type == "chart":
         kind, options = block.options["kind"], block.options
-        if kind == "line" and not options["series"]:
-            yield Problem(block.where, f"block {block.id!r}: a line chart needs series:", "list series names")
+        if kind == "line" and not (options["series"] or options["history"]):
+            yield Problem(block.where, f"block {block.id!r}: a line chart needs series: or history:",
+                          "list series names, or figure keys to follow across editions")
         if kind != "line" and not options["figures"]:
             yield Problem(block.where, f"block {block.id!r}: a {kind} chart needs figures:", "list {figure, label}")
     if block.type == "link" and bool(block.options["figure"]) == bool(block.options["url"]):

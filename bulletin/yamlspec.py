@@ -63,3 +63,5 @@ def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
         raise error(
             Problem(Where(path, line), f"invalid YAML: {exc.problem}", "check indentation and quotes")
         ) from None
+    except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
+        raise error(Problem(Where(path), f"invalid YAML: {exc}", "remove control characters")) from None

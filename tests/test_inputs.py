@@ -1,0 +1,149 @@
+"""Partners' spreadsheets: the same edition from CSV, from edition.xlsx and from a French Excel CSV."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import EDITION, run_cli
+
+TABLES = ("figures", "series")
+
+
+def rows_of(name: str) -> list[dict[str, str]]:
+    with (EDITION / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_workbook(path: Path, percent_cells: bool = False) -> None:
+    """edition.xlsx with real numbers and dates in the cells, as Excel would store them."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name in TABLES:
+        sheet = workbook.create_sheet(name)
+        rows = rows_of(name)
+        sheet.append(list(rows[0].keys()))
+        for row in rows:
+            sheet.append([_cell(column, text, row["unit"]) for column, text in row.items()])
+            if percent_cells and row["unit"] == "percent":
+                value_cell = sheet.cell(row=sheet.max_row, column=list(row).index("value") + 1)
+                value_cell.value = float(row["value"]) / 100
+                value_cell.number_format = "0.0%"
+    workbook.save(path)
+
+
+def _cell(column: str, text: str, unit: str) -> object:
+    import datetime as dt
+
+    if column in ("as_of", "x") and len(text) == 10 and text[4] == "-":
+        return dt.datetime.fromisoformat(text)
+    if column == "value" and unit in ("count", "year"):
+        return int(text)
+    if column == "value" and unit in ("percent", "eur"):
+        return float(text)
+    return text
+
+
+def write_french_csv(path: Path, name: str) -> None:
+    """What « CSV (séparateur : point-virgule) » of a French Excel writes: cp1252, ;, 7,7, 30/09/2021."""
+    rows = rows_of(name)
+    with path.open("w", encoding="cp1252", errors="replace", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(rows[0].keys())
+        for row in rows:
+            writer.writerow([_french(column, text, row["unit"]) for column, text in row.items()])
+
+
+def _french(column: str, text: str, unit: str) -> str:
+    if column in ("as_of", "x", "value") and len(text) == 10 and text[4] == "-" and text[7] == "-":
+        year, month, day = text.split("-")
+        return f"{day}/{month}/{year}"
+    if column == "value" and unit in ("percent", "eur"):
+        return text.replace(".", ",")
+    return text
+
+
+def build(folder: Path, output: Path) -> bytes:
+    result = run_cli("build", "--data-dir", folder, "--output", output)
+    assert result.code == 0, result.stderr
+    return output.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def reference_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return build(EDITION, tmp_path_factory.mktemp("ref") / "ref.pdf")
+
+
+def test_printed_texts_survive_cp1252() -> None:
+    for row in rows_of("figures"):
+        if row["unit"] in ("text", "url"):
+            row["value"].encode("cp1252")  # a French Excel export must be able to hold them
+
+
+def test_same_pdf_from_workbook(tmp_path: Path, reference_bytes: bytes) -> None:
+    folder = tmp_path / "2022-02"
+    folder.mkdir()
+    shutil.copy(EDITION / "edition.yaml", folder)
+    write_workbook(folder / "edition.xlsx")
+    assert build(folder, tmp_path / "xlsx.pdf") == reference_bytes
+
+
+def test_same_pdf_from_workbook_with_percent_formatted_cells(tmp_path: Path, reference_bytes: bytes) -> None:
+    folder = tmp_path / "2022-02"
+    folder.mkdir()
+    shutil.copy(EDITION / "edition.yaml", folder)
+    write_workbook(folder / "edition.xlsx", percent_cells=True)
+    assert build(folder, tmp_path / "xlsx.pdf") == reference_bytes
+
+
+def test_same_pdf_from_french_excel_csv(tmp_path: Path, reference_bytes: bytes) -> None:
+    folder = tmp_path / "2022-02"
+    folder.mkdir()
+    shutil.copy(EDITION / "edition.yaml", folder)
+    for name in TABLES:
+        write_french_csv(folder / f"{name}.csv", name)
+    assert (folder / "figures.csv").read_bytes().count(b";") > 100
+    assert build(folder, tmp_path / "fr.pdf") == reference_bytes
+
+
+def test_same_pdf_from_utf8_csv_with_bom(tmp_path: Path, reference_bytes: bytes) -> None:
+    folder = tmp_path / "2022-02"
+    shutil.copytree(EDITION, folder)
+    for name in TABLES:
+        path = folder / f"{name}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert build(folder, tmp_path / "bom.pdf") == reference_bytes
+
+
+def test_import_workbook_makes_a_new_edition_and_never_overwrites(tmp_path: Path, reference_bytes: bytes) -> None:
+    editions = tmp_path / "editions"
+    shutil.copytree(EDITION, editions / "2022-01")  # an earlier edition whose metadata is carried over
+    workbook = tmp_path / "chiffres.xlsx"
+    write_workbook(workbook)
+
+    first = run_cli("import", workbook, "--edition", "2022-02", "--published", "2022-02-15", "--editions-dir", editions)
+    assert first.code == 0, first.stderr
+    created = editions / "2022-02"
+    assert sorted(p.name for p in created.iterdir()) == ["edition.yaml", "figures.csv", "series.csv"]
+    assert build(created, tmp_path / "imported.pdf") == reference_bytes
+
+    before = {p.name: p.read_bytes() for p in created.iterdir()}
+    second = run_cli("import", workbook, "--edition", "2022-02", "--editions-dir", editions)
+    assert second.code == 1 and "already exists" in second.stderr and "Traceback" not in second.stderr
+    assert {p.name: p.read_bytes() for p in created.iterdir()} == before
+
+
+def test_import_of_bad_data_creates_nothing(tmp_path: Path) -> None:
+    editions = tmp_path / "editions"
+    source = tmp_path / "figures.csv"
+    source.write_text((EDITION / "figures.csv").read_text(encoding="utf-8").replace(
+        "2021-09-30,date", "2021-09-31,date", 1), encoding="utf-8")
+    result = run_cli("import", source, "--edition", "2022-03", "--editions-dir", editions)
+    assert result.code == 1
+    assert f"{source}:" in result.stderr and "2021-09-31" in result.stderr
+    assert not (editions / "2022-03").exists()
+    assert list(editions.iterdir()) == []
