@@ -26,12 +26,42 @@ def _register(path: Path) -> str:
     return path.stem
 
 
+_FALLBACK: dict[str, str] = {}  # font name -> font drawing the characters it lacks
+
+
 def register_fonts(theme: Theme) -> None:
-    """Register every font file of ``theme`` (cached: a file is read once per process)."""
+    """Register every font file of ``theme`` and its fallbacks (a file is read once per process)."""
     for path in theme.font_files.values():
         _register(path)
+    for style, fallback in (("regular", "fallback"), ("italic", "fallback"), ("bold", "fallback_bold")):
+        if fallback in theme.font_files:
+            _FALLBACK[theme.font(style)] = theme.font(fallback)
+
+
+@cache
+def _covered(font: str) -> frozenset[int]:
+    """Code points that ``font`` has a glyph for."""
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def runs(text: str, font: str) -> list[tuple[str, str]]:
+    """Split ``text`` into (segment, font) runs: characters ``font`` lacks go to its fallback.
+
+    Noto Sans 2020 has no U+2212 MINUS SIGN, which French typography requires for negatives.
+    """
+    fallback = _FALLBACK.get(font)
+    if fallback is None or all(ord(c) in _covered(font) for c in text):
+        return [(text, font)]
+    pieces: list[tuple[str, str]] = []
+    for char in text:
+        use = font if ord(char) in _covered(font) or ord(char) not in _covered(fallback) else fallback
+        if pieces and pieces[-1][1] == use:
+            pieces[-1] = (pieces[-1][0] + char, use)
+        else:
+            pieces.append((char, use))
+    return pieces
 
 
 def text_width(text: str, font: str, size: float) -> float:
-    """Width in points of ``text`` set in registered ``font`` at ``size``."""
-    return pdfmetrics.stringWidth(text, font, size)
+    """Width in points of ``text`` set in registered ``font`` (and its fallback) at ``size``."""
+    return sum(pdfmetrics.stringWidth(segment, name, size) for segment, name in runs(text, font))

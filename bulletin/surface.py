@@ -10,7 +10,7 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from bulletin.fonts import text_width
+from bulletin.fonts import runs, text_width
 from bulletin.textflow import TextLayout
 
 
@@ -71,9 +71,11 @@ class Surface:
         """Draw one line of literal text; return its width."""
         width = text_width(text, font, size)
         start = {"left": x, "center": x - width / 2, "right": x - width}[align]
-        self.canvas.setFont(font, size)
         self.canvas.setFillColor(HexColor(color))
-        self.canvas.drawString(start, self._y(baseline), text)
+        for segment, name in runs(text, font):
+            self.canvas.setFont(name, size)
+            self.canvas.drawString(start, self._y(baseline), segment)
+            start += text_width(segment, name, size)
         return width
 
     def link(self, x: float, y: float, width: float, height: float, url: str) -> None:

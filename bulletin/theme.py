@@ -21,6 +21,7 @@ MIN_FONT_SIZE = 6.0  # nothing printed smaller than 6 pt
 PAGE_SIZES = {"A4": (210 * MM, 297 * MM)}
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 FONT_STYLES = ("regular", "bold", "italic")
+OPTIONAL_FONT_STYLES = ("fallback", "fallback_bold")  # for characters the main font lacks
 SIZE_NAMES = ("body", "lead", "small", "note", "heading_1", "heading_2", "section",
               "key_large", "key_medium", "chart", "chart_title", "footer")
 
@@ -98,19 +99,25 @@ def _page(path: Path, data: Located, problems: list[Problem]) -> PageGeometry:
 
 
 def _fonts(path: Path, data: Located, fonts_dir: Path | None, problems: list[Problem]) -> dict[str, Path]:
+    """Font files by style: looked up in ``fonts_dir`` (or BULLETIN_FONTS_DIR), then the theme's folder."""
     env_dir = os.environ.get("BULLETIN_FONTS_DIR")
-    folder = fonts_dir or (Path(env_dir) if env_dir else (path.parent / str(data.get("directory", "."))))
+    folders = [f for f in (fonts_dir, Path(env_dir) if env_dir else None) if f]
+    folders.append(path.parent / str(data.get("directory", ".")))
     files: dict[str, Path] = {}
-    for style in FONT_STYLES:
+    for style in FONT_STYLES + OPTIONAL_FONT_STYLES:
         name = data.get(style)
+        if not name and style in OPTIONAL_FONT_STYLES:
+            continue
         if not name:
             problems.append(Problem(Where(path, data.line), f"fonts: no {style!r} font file", "name a .ttf file"))
             continue
-        file = (folder / str(name)).resolve()
-        if not file.is_file():
-            problems.append(Problem(Where(path, data.line_of(style)), f"font file {file} not found",
+        found = [(folder / str(name)).resolve() for folder in folders if (folder / str(name)).is_file()]
+        if not found:
+            problems.append(Problem(Where(path, data.line_of(style)), f"font file {name} not found in "
+                                    f"{', '.join(str(f) for f in folders)}",
                                     "put the TTF there, or point --fonts-dir at the folder holding it"))
-        files[style] = file
+            continue
+        files[style] = found[0]
     return files
 
 

@@ -1,0 +1,87 @@
+"""Editions accumulate: deltas since the previous edition, curves across editions, and diff."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EDITION, ROOT, layout_copy, replace_in_file, run_cli
+from pdfread import flat, page_texts
+
+JANUARY = ROOT / "tests" / "fixtures" / "editions" / "2022-01"  # FICTITIOUS
+
+
+@pytest.fixture()
+def editions(tmp_path: Path) -> Path:
+    """An editions folder holding the fictitious January and the real February 2022."""
+    folder = tmp_path / "editions"
+    shutil.copytree(JANUARY, folder / "2022-01")
+    shutil.copytree(EDITION, folder / "2022-02")
+    return folder
+
+
+def figure_values(month_folder: Path) -> dict[str, str]:
+    with (month_folder / "figures.csv").open(encoding="utf-8") as handle:
+        return {row["key"]: row["value"] for row in csv.DictReader(handle)}
+
+
+def test_diff_lists_every_changed_added_and_removed_figure(editions: Path) -> None:
+    old, new = figure_values(editions / "2022-01"), figure_values(editions / "2022-02")
+    result = run_cli("diff", "--from", "2022-01", "--to", "2022-02", "--format", "csv", "--editions-dir", editions)
+    assert result.code == 0, result.stderr
+    rows = {row["key"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    changed = {k for k in old.keys() & new.keys() if old[k] != new[k]}
+    assert {k for k, r in rows.items() if r["status"] == "changed"} == changed
+    assert {k for k, r in rows.items() if r["status"] == "added"} == new.keys() - old.keys()
+    assert {k for k, r in rows.items() if r["status"] == "removed"} == old.keys() - new.keys()
+    signataires = rows["conventions.communes_signataires"]
+    assert (signataires["old"], signataires["new"], signataires["change"]) == ("1532", "1579", "47")
+
+
+def test_diff_json_and_readable_table(editions: Path) -> None:
+    as_json = run_cli("diff", "--from", "2022-01", "--to", "2022-02", "--format", "json", "--editions-dir", editions)
+    records = json.loads(as_json.stdout)
+    assert {"key": "ort.part_communes", "status": "changed", "unit": "percent", "old": "12.9", "new": "7.7",
+            "change": "-5.2"} in records
+    table = run_cli("diff", "--from", "2022-01", "--to", "2022-02", "--editions-dir", editions)
+    assert table.code == 0
+    line = next(l for l in table.stdout.splitlines() if l.startswith("chefs_projet.financement_anct_bdt "))
+    assert "10 123 456,78 €" in line and "11 246 951,27 €" in line and "+1 123 494,49 €" in line
+    assert "modifié(s)" in table.stdout
+
+
+def test_diff_of_unknown_edition_is_a_clear_error(editions: Path) -> None:
+    result = run_cli("diff", "--from", "2021-12", "--to", "2022-02", "--editions-dir", editions)
+    assert result.code == 1 and "no edition 2021-12" in result.stderr and "2022-01, 2022-02" in result.stderr
+
+
+def test_pdf_shows_deltas_in_french_typography(editions: Path, tmp_path: Path) -> None:
+    layout = layout_copy(tmp_path)
+    for block_id in ("conventions-communes", "ort-communes", "ort-projets", "financements-anct-bdt"):
+        replace_in_file(layout, f"id: {block_id}\n", f"id: {block_id}\n              delta: true\n")
+    replace_in_file(layout, "figure: ort.communes_projets", "figure: ort.part_communes")  # a share that fell
+    output = tmp_path / "deltas.pdf"
+    result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
+    assert result.code == 0, result.stderr
+    text = flat(" ".join(page_texts(output))).replace("\u00a0", " ")
+    assert "+47 depuis janvier 2022" in text
+    assert "\u221285 depuis janvier 2022" in text
+    assert "\u22125,2\u202f% depuis janvier 2022" in text
+    assert "+1\u202f123\u202f494,49 € depuis janvier 2022" in text
+
+
+def test_line_chart_fed_from_earlier_editions(editions: Path, tmp_path: Path) -> None:
+    layout = layout_copy(tmp_path)
+    replace_in_file(layout, "        series: [conventions.communes_signataires]\n",
+                    "        history: [conventions.conventions_signees]\n")
+    output = tmp_path / "history.pdf"
+    result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
+    assert result.code == 0, result.stderr
+    first = flat(page_texts(output)[0]).replace("\u00a0", " ")
+    assert "janv. 2022" in first and "févr. 2022" in first
+    assert "données illustratives" not in first.split("Évolution")[1]  # both editions' values are published
