@@ -26,6 +26,7 @@ from bulletin.theme import MM, Theme
 from bulletin.typography import NBSP, fr_date, fr_month, fr_signed, format_value
 
 log = logging.getLogger(__name__)
+MEASURED_UNITS = ("count", "percent", "eur")
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,12 @@ class BaseBlock:
         self.options = spec.options
 
     def provenances(self) -> list[Provenance]:
-        """Provenance of every figure this block prints."""
-        return [self.ctx.provenance(key) for key in self.figure_keys()]
+        """Provenance of every measured figure this block prints (counts, shares, amounts).
+
+        Dates, years, texts and links name events or things: they have no as-of date to show.
+        """
+        figures = self.ctx.edition.figures
+        return [self.ctx.provenance(key) for key in self.figure_keys() if figures[key].unit in MEASURED_UNITS]
 
     def figure_keys(self) -> list[str]:
         """Keys of the figures this block prints, in reading order."""
