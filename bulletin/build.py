@@ -17,7 +17,10 @@ from bulletin.fonts import register_fonts
 from bulletin.history import History, load_history
 from bulletin.layout_spec import LayoutSpec, read_layout
 from bulletin.pages import PlacedPage, plan_pages
-from bulletin.render import RenderOptions, render_pdf
+from bulletin import __version__
+from bulletin.files import atomic_path
+from bulletin.pdfa import PdfIdentity, finalize_pdf
+from bulletin.render import RenderOptions, document_title, render_pdf
 from bulletin.theme import Theme, load_theme
 from bulletin.validate import validate
 
@@ -70,13 +73,29 @@ def prepare(request: BuildRequest) -> Prepared:
 
 
 def build(request: BuildRequest) -> tuple[Path, Prepared]:
-    """Build the PDF; return its path and what it was made from."""
+    """Build the PDF (render, then post-process to PDF/A-3b); return its path and what it was made from."""
     prepared = prepare(request)
     output = request.output or default_output(request, prepared.edition)
-    render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, output,
-               RenderOptions(draft=request.draft))
+    with atomic_path(output) as temporary:
+        render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, temporary,
+                   RenderOptions(draft=request.draft))
+        finalize_pdf(temporary, identity(prepared))
     log.info("wrote %s (%d pages)", output, len(prepared.pages))
     return output, prepared
+
+
+def source_files(edition: Edition) -> tuple[Path, ...]:
+    """The files of the edition folder that the PDF carries as its source data."""
+    names = ("edition.yaml", "figures.csv", "series.csv", "edition.xlsx")
+    return tuple(edition.folder / name for name in names if (edition.folder / name).is_file())
+
+
+def identity(prepared: Prepared) -> PdfIdentity:
+    """Title, author, dates and attachments of the archival PDF."""
+    layout, edition = prepared.layout, prepared.edition
+    return PdfIdentity(title=document_title(layout, edition), author=layout.author, subject=layout.subject,
+                       keywords=", ".join(layout.keywords), creator=f"bulletin {__version__}",
+                       date=edition.published, attachments=source_files(edition))
 
 
 def check(request: BuildRequest) -> list[Problem]:

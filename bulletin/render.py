@@ -1,17 +1,13 @@
-"""Render stage: draw placed pages into a PDF file, written atomically.
+"""Render stage: draw placed pages into a PDF file.
 
-Input: the placed pages, the layout, the edition and the theme. Output: a PDF at the given path,
-written to a temporary file first and renamed, so a failed build leaves no PDF behind. Adds the
-page furniture (header band, footer, sources note), the outline, the metadata and, for drafts,
-a « BROUILLON » watermark.
+Input: the placed pages, the layout, the edition and the theme. Output: a PDF at the given
+(temporary) path, with the page furniture (header band, footer, sources note), the outline, the
+metadata and, for drafts, a « BROUILLON » watermark. ReportLab's invariant mode keeps it free of
+the time of day.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +16,6 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bulletin import __version__
 from bulletin.edition import Edition
-from bulletin.errors import Problem, RenderError, Where
 from bulletin.layout_spec import LayoutSpec
 from bulletin.pages import PlacedPage
 from bulletin.surface import Surface
@@ -43,42 +38,17 @@ def document_title(layout: LayoutSpec, edition: Edition) -> str:
 
 def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, theme: Theme,
                output: Path, options: RenderOptions) -> Path:
-    """Draw ``pages`` into ``output`` (atomically); return the path written."""
-    with atomic_path(output) as temporary:
-        canvas = _new_canvas(temporary, layout, edition, theme)
-        previous_section = None
-        for page in pages:
-            surface = Surface(canvas, theme.page.height)
-            _outline(canvas, page, previous_section, theme)
-            previous_section = page.spec.section
-            _draw_page(surface, page, len(pages), layout, edition, theme, options)
-            canvas.showPage()
-        canvas.save()
+    """Draw ``pages`` into the file ``output``; return its path."""
+    canvas = _new_canvas(output, layout, edition, theme)
+    previous_section = None
+    for page in pages:
+        surface = Surface(canvas, theme.page.height)
+        _outline(canvas, page, previous_section, theme)
+        previous_section = page.spec.section
+        _draw_page(surface, page, len(pages), layout, edition, theme, options)
+        canvas.showPage()
+    canvas.save()
     return output
-
-
-@contextlib.contextmanager
-def atomic_path(output: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``output``; rename it to ``output`` only on success."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o666 & ~_current_umask())  # mkstemp makes 0600; a PDF is for sharing
-        os.replace(temporary, output)
-    except OSError as exc:
-        raise RenderError(Problem(Where(output), f"cannot write the PDF: {exc.strerror}",
-                                  "choose a writable --output")) from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
