@@ -36,6 +36,7 @@ class BuildRequest:
     output: Path | None = None
     draft: bool = False
     fonts_dir: Path | None = None
+    theme_path: Path | None = None  # default: the layout's theme
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def prepare(request: BuildRequest) -> Prepared:
     problems: list[Problem] = []
     edition = _attempt(lambda: _collect(read_edition(request.edition_dir), problems), problems)
     layout = _attempt(lambda: _collect(read_layout(request.layout_path), problems), problems)
-    theme = _attempt(lambda: load_theme(layout.theme_path, request.fonts_dir), problems) if layout else None
+    theme = _attempt(lambda: load_theme(request.theme_path or layout.theme_path, request.fonts_dir),
+                     problems) if layout else None
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
         problems.extend(validate(edition, layout, history))

@@ -29,6 +29,8 @@ EXAMPLES = {
     "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
     "import": "example: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
     "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv",
+    "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive list ; "
+               "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive extract archive/2022-02/x.pdf",
 }
 
 
@@ -65,7 +67,22 @@ def make_parser() -> argparse.ArgumentParser:
         _common_options(sub, name)
     _import_parser(commands)
     _diff_parser(commands)
+    _archive_parser(commands)
     return parser
+
+
+def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "archive an edition (immutable), or list, verify, extract archived editions"
+    sub = commands.add_parser("archive", help=text, description=text, epilog=EXAMPLES["archive"])
+    sub.add_argument("action", nargs="?", choices=("list", "verify", "extract"),
+                     help="none: archive --edition; list; verify [YYYY-MM]; extract FILE.pdf")
+    sub.add_argument("target", nargs="?", help="verify: the month (default: all); extract: the PDF")
+    sub.add_argument("--edition", metavar="YYYY-MM", help="edition to archive (default: the latest)")
+    sub.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
+    sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML")
+    sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files")
+    sub.add_argument("--archive-dir", metavar="DIR", type=Path, default=Path("archive"), help="default: archive/")
+    sub.add_argument("--output", metavar="DIR", type=Path, help="extract: where to write the data")
 
 
 def _import_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -143,10 +160,33 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _archive(args: argparse.Namespace) -> int:
+    from bulletin import archive
+
+    if args.action is None:
+        folder = archive.archive_edition(request_from(args), args.archive_dir)
+        print(f"Archived {folder}.")
+    elif args.action == "list":
+        for row in archive.list_editions(args.archive_dir):
+            print(f"{row.month}  {row.pdf}  sha256 {row.pdf_sha256[:16]}…  {row.tool_version}  archivé le {row.archived_at}")
+    elif args.action == "verify":
+        problems = archive.verify(args.archive_dir, _month(args.target, "verify") if args.target else None)
+        if problems:
+            raise BulletinError(problems)
+        print(f"OK: every checksum matches and every PDF rebuilds to the same bytes ({args.archive_dir}).")
+    else:
+        if not args.target:
+            raise BulletinError("archive extract needs the PDF: make_bulletin.py archive extract FILE.pdf")
+        pdf = Path(args.target)
+        for path in archive.extract(pdf, args.output or pdf.with_name(pdf.stem + "-donnees")):
+            print(f"Wrote {path}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute one sub-command; return the exit code."""
-    if args.command in ("import", "diff"):
-        return {"import": _import, "diff": _diff}[args.command](args)
+    if args.command in ("import", "diff", "archive"):
+        return {"import": _import, "diff": _diff, "archive": _archive}[args.command](args)
     request = request_from(args)
     if args.command == "check":
         for warning in check(request):
