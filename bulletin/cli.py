@@ -29,6 +29,7 @@ EXAMPLES = {
     "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
     "import": "example: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
     "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv",
+    "send": "example: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send)",
     "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive list ; "
                "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive extract archive/2022-02/x.pdf",
 }
@@ -68,7 +69,25 @@ def make_parser() -> argparse.ArgumentParser:
     _import_parser(commands)
     _diff_parser(commands)
     _archive_parser(commands)
+    _send_parser(commands)
     return parser
+
+
+def _send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "e-mail an archived edition to partners (dry run by default: writes .eml files)"
+    sub = commands.add_parser("send", help=text, description=text, epilog=EXAMPLES["send"])
+    sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="the archived edition to send")
+    sub.add_argument("--recipients", metavar="FILE", type=Path, required=True, help="CSV: email,name,organisation")
+    sub.add_argument("--send", action="store_true", help="really send (default: dry run)")
+    sub.add_argument("--archive-dir", metavar="DIR", type=Path, default=Path("archive"), help="default: archive/")
+    sub.add_argument("--config", metavar="FILE", type=Path, help="mail settings (default: layouts/pvd-mail.yaml)")
+    sub.add_argument("--smtp-host", metavar="HOST")
+    sub.add_argument("--smtp-port", metavar="PORT", type=int)
+    sub.add_argument("--smtp-security", choices=("none", "starttls", "tls"))
+    sub.add_argument("--retry-delay", metavar="SECONDS", type=float, help="first retry delay (doubles each time)")
+    sub.add_argument("--max-size-mb", metavar="MB", type=float, help="largest encoded message (default 10)")
+    sub.add_argument("--out-dir", metavar="DIR", type=Path, default=Path("out") / "mail",
+                     help="dry run: where the .eml files go (default: out/mail)")
 
 
 def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -183,10 +202,37 @@ def _archive(args: argparse.Namespace) -> int:
     return 0
 
 
+OUTCOME_FR = {"sent": "envoyé", "already-sent": "déjà envoyé (rien de nouveau)", "failed": "ÉCHEC",
+              "written": "écrit (essai à blanc)"}
+
+
+def _send(args: argparse.Namespace) -> int:
+    from bulletin import mail, send
+
+    month = _month(args.edition, "--edition")
+    overrides = {"host": args.smtp_host, "port": args.smtp_port, "security": args.smtp_security,
+                 "retry_delay": args.retry_delay, "max_size_mb": args.max_size_mb}
+    config = mail.load_mail_config(args.config or project_root() / "layouts" / "pvd-mail.yaml", overrides)
+    messages = send.prepare_messages(month, args.recipients, args.archive_dir, config)
+    if args.send:
+        outcomes = send.send_messages(messages, month, args.archive_dir, config, send.terminal_progress)
+    else:
+        outcomes = send.write_dry_run(messages, args.out_dir / month)
+    for outcome in outcomes:
+        detail = f" : {outcome.detail}" if outcome.detail and outcome.state != "sent" else ""
+        print(f"{outcome.recipient.email}  {OUTCOME_FR[outcome.state]}{detail}")
+    counts = {state: sum(o.state == state for o in outcomes) for state in OUTCOME_FR}
+    print(f"{counts['sent']} envoyé(s), {counts['already-sent']} déjà envoyé(s), {counts['failed']} échec(s), "
+          f"{counts['written']} message(s) écrit(s) sans envoi.")
+    if counts["failed"]:
+        raise BulletinError(f"{counts['failed']} recipient(s) did not get the edition; rerun send to retry them")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Execute one sub-command; return the exit code."""
-    if args.command in ("import", "diff", "archive"):
-        return {"import": _import, "diff": _diff, "archive": _archive}[args.command](args)
+    if args.command in ("import", "diff", "archive", "send"):
+        return {"import": _import, "diff": _diff, "archive": _archive, "send": _send}[args.command](args)
     request = request_from(args)
     if args.command == "check":
         for warning in check(request):

@@ -34,7 +34,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}"
+        text = f"{self.where}: {self.message}" if str(self.where) else self.message
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
@@ -43,7 +43,7 @@ class BulletinError(Exception):
 
     def __init__(self, problems: list[Problem] | Problem | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem(Where("bulletin"), problems)]
+            problems = [Problem(Where(""), problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems = list(problems)
