@@ -136,7 +136,7 @@ class HeadingBlock(BaseBlock):
         layout = self._layout(box.width)
         accent = self.ctx.theme.color(self.ctx.accent)
         surface.rect(box.x, box.y + 1.5, 1.2 * MM, layout.height - 3, fill=accent)
-        surface.text_layout(layout, box.x + 3 * MM, box.y, box.width)
+        surface.text_layout(layout, box.x + 3 * MM, box.y, box.width, role=surface.heading_role(int(self.options["level"])))
         surface.line(box.x, box.bottom - 0.6 * MM, box.x + box.width, box.bottom - 0.6 * MM,
                      self.ctx.theme.color("rule"), 0.6)
 
@@ -213,13 +213,14 @@ class KeyFigureBlock(BaseBlock):
         size = self._number_size(box.width)
         accent, bold = self.ctx.theme.color(self.ctx_accent()), self.ctx.theme.font("bold")
         baseline, x = box.y + size * 0.92, box.x
-        if self.options["prefix"]:
-            x += surface.text(x, baseline, self.options["prefix"] + " ", bold, size * 0.55, accent)
-        surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]), bold, size, accent)
         label = self._label(box.width)
         top = box.y + size * 1.12
-        surface.text_layout(label, box.x, top, box.width)
-        surface.text_layout(self._source(box.width), box.x, top + label.height + 1.5 * MM, box.width)
+        with surface.element("P"):  # the number and its label read as one sentence
+            if self.options["prefix"]:
+                x += surface.text(x, baseline, self.options["prefix"] + " ", bold, size * 0.55, accent)
+            surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]), bold, size, accent)
+            surface.text_layout(label, box.x, top, box.width)
+        surface.text_layout(self._source(box.width), box.x, top + label.height + 1.5 * MM, box.width, role="P")
 
     def ctx_accent(self) -> str:
         """Colour name of the number: the block's accent, or the page's (blue for pale accents)."""
@@ -251,7 +252,7 @@ class TextBlock(BaseBlock):
         pad = self._padding()
         if pad:
             surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
-        surface.text_layout(self._layout(box.width), box.x + pad, box.y + pad, box.width - 2 * pad)
+        surface.text_layout(self._layout(box.width), box.x + pad, box.y + pad, box.width - 2 * pad, role="P")
 
 
 class NoteBlock(TextBlock):
@@ -290,7 +291,12 @@ class LinkBlock(BaseBlock):
         return Measure(layout.height, self.overflow(layout, "the link text or address"))
 
     def draw(self, surface: Surface, box: Box) -> None:
-        surface.text_layout(self._layout(box.width), box.x, box.y, box.width)
+        with surface.element("P", grouping=True), surface.element("Link", alt=self.alt_text()):
+            surface.text_layout(self._layout(box.width), box.x, box.y, box.width)
+
+    def alt_text(self) -> str:
+        text = "".join(f.text for f in self.ctx.fragments(self.options["text"], "body"))
+        return f"{text} ({self.url().removeprefix('mailto:')})"
 
 
 class DividerBlock(BaseBlock):
@@ -325,8 +331,9 @@ class ImageBlock(BaseBlock):
         return Measure(self.options["height"] * MM)
 
     def draw(self, surface: Surface, box: Box) -> None:
-        surface.canvas.drawImage(str(self.path()), box.x, surface._y(box.bottom), width=box.width,
-                                 height=box.height, preserveAspectRatio=True, anchor="nw", mask="auto")
+        with surface.figure(self.alt_text(), box.x, box.y, box.width, box.height):
+            surface.canvas.drawImage(str(self.path()), box.x, surface._y(box.bottom), width=box.width,
+                                     height=box.height, preserveAspectRatio=True, anchor="nw", mask="auto")
 
     def alt_text(self) -> str:
         return str(self.options["alt"])
@@ -372,10 +379,11 @@ class ChartBlock(BaseBlock):
 
     def draw(self, surface: Surface, box: Box) -> None:
         title, footer = self._title(box.width), self._footer(box.width)
-        surface.text_layout(title, box.x, box.y, box.width)
+        surface.text_layout(title, box.x, box.y, box.width, role="P")
         plot = Box(box.x, box.y + title.height + 1 * MM, box.width, box.height - title.height - footer.height - 2 * MM)
-        charts.draw_chart(surface, plot, self.options, self.data(), self.ctx.theme)
-        surface.text_layout(footer, box.x, box.bottom - footer.height, box.width)
+        with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
+            charts.draw_chart(surface, plot, self.options, self.data(), self.ctx.theme)
+        surface.text_layout(footer, box.x, box.bottom - footer.height, box.width, role="P")
 
     def alt_text(self) -> str:
         if self.options["description"]:

@@ -79,9 +79,9 @@ def build(request: BuildRequest) -> tuple[Path, Prepared]:
     prepared = prepare(request)
     output = request.output or default_output(request, prepared.edition)
     with atomic_path(output) as temporary:
-        render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, temporary,
-                   RenderOptions(draft=request.draft))
-        finalize_pdf(temporary, identity(prepared))
+        structure = render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, temporary,
+                               RenderOptions(draft=request.draft))
+        finalize_pdf(temporary, identity(prepared), structure)
     log.info("wrote %s (%d pages)", output, len(prepared.pages))
     return output, prepared
 

@@ -19,6 +19,9 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from bulletin.structure import StructureRecorder
+from bulletin.tagging import tag_pdf
+
 PRODUCER = "bulletin (ReportLab, pikepdf)"
 MIME_TYPES = {".csv": "text/csv", ".yaml": "application/yaml", ".xlsx":
               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".md": "text/markdown"}
@@ -42,9 +45,11 @@ def pdf_date(day: dt.date) -> str:
     return f"D:{day:%Y%m%d}000000Z"
 
 
-def finalize_pdf(path: Path, identity: PdfIdentity) -> None:
-    """Rewrite ``path`` in place as PDF/A-3b with ``identity``'s metadata and attachments."""
+def finalize_pdf(path: Path, identity: PdfIdentity, structure: StructureRecorder | None = None) -> None:
+    """Rewrite ``path`` in place as PDF/A-3b with ``identity``'s metadata and attachments (tagged if ``structure``)."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if structure is not None:
+            tag_pdf(pdf, structure)
         _docinfo(pdf, identity)
         pdf.Root.Metadata = _xmp_stream(pdf, identity)
         pdf.Root.OutputIntents = Array([_output_intent(pdf)])

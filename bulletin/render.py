@@ -18,6 +18,7 @@ from bulletin import __version__
 from bulletin.edition import Edition
 from bulletin.layout_spec import LayoutSpec
 from bulletin.pages import PlacedPage
+from bulletin.structure import StructureRecorder
 from bulletin.surface import Surface
 from bulletin.theme import MM, Theme
 from bulletin.typography import NBSP, fr_month
@@ -37,18 +38,20 @@ def document_title(layout: LayoutSpec, edition: Edition) -> str:
 
 
 def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, theme: Theme,
-               output: Path, options: RenderOptions) -> Path:
-    """Draw ``pages`` into the file ``output``; return its path."""
+               output: Path, options: RenderOptions) -> StructureRecorder:
+    """Draw ``pages`` into the file ``output``; return the logical structure recorded while drawing."""
     canvas = _new_canvas(output, layout, edition, theme)
+    structure = StructureRecorder()
     previous_section = None
     for page in pages:
-        surface = Surface(canvas, theme.page.height)
+        structure.new_page()
+        surface = Surface(canvas, theme.page.height, structure)
         _outline(canvas, page, previous_section, theme)
         previous_section = page.spec.section
         _draw_page(surface, page, len(pages), layout, edition, theme, options)
         canvas.showPage()
     canvas.save()
-    return output
+    return structure
 
 
 def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
@@ -83,26 +86,38 @@ def _headings_with_boxes(page: PlacedPage) -> list:
 
 def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,
                theme: Theme, options: RenderOptions) -> None:
-    _header(surface, page, layout, edition, theme)
+    new_section = surface.structure.enter_section(page.spec.section)
+    _header(surface, page, layout, edition, theme, new_section)
     for block, box in page.placements:
         block.draw(surface, box)
-    surface.text_layout(page.sources, page.sources_box.x, page.sources_box.y, page.sources_box.width)
-    _footer(surface, page, count, layout, edition, theme)
+    surface.text_layout(page.sources, page.sources_box.x, page.sources_box.y, page.sources_box.width, role="P")
+    with surface.artifact(pagination=True):
+        _footer(surface, page, count, layout, edition, theme)
     if options.draft:
-        _watermark(surface, theme)
+        with surface.artifact():
+            _watermark(surface, theme)
 
 
-def _header(surface: Surface, page: PlacedPage, layout: LayoutSpec, edition: Edition, theme: Theme) -> None:
+def _header(surface: Surface, page: PlacedPage, layout: LayoutSpec, edition: Edition, theme: Theme,
+            new_section: bool) -> None:
+    """The band with the programme name, the month and the section title (an H1 where a section starts)."""
     geometry = theme.page
     band = geometry.margin_top + geometry.header_height
-    surface.rect(0, 0, geometry.width, band, fill=theme.color("primary"))
-    surface.rect(0, band, geometry.width, 1.6 * MM, fill=theme.color(page.spec.accent))
     left, right = geometry.margin_left, geometry.width - geometry.margin_right
     small, bold = theme.sizes["footer"] + 1, theme.font("bold")
-    surface.text(left, geometry.margin_top + small, (layout.title or edition.title).upper(), bold, small, "#FFFFFF")
-    surface.text(right, geometry.margin_top + small, fr_month(edition.month_date), theme.font("regular"),
-                 small, "#FFFFFF", "right")
-    surface.text(left, band - 5 * MM, page.spec.section, bold, theme.sizes["section"], "#FFFFFF")
+    with surface.artifact(pagination=True):
+        surface.rect(0, 0, geometry.width, band, fill=theme.color("primary"))
+        surface.rect(0, band, geometry.width, 1.6 * MM, fill=theme.color(page.spec.accent))
+        surface.text(left, geometry.margin_top + small, (layout.title or edition.title).upper(), bold, small, "#FFFFFF")
+        surface.text(right, geometry.margin_top + small, fr_month(edition.month_date), theme.font("regular"),
+                     small, "#FFFFFF", "right")
+    title = (left, band - 5 * MM, page.spec.section, bold, theme.sizes["section"], "#FFFFFF")
+    if new_section:
+        with surface.element("H1"):
+            surface.text(*title)
+    else:  # the same section goes on: its title repeats as page furniture
+        with surface.artifact(pagination=True):
+            surface.text(*title)
 
 
 def _footer(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,

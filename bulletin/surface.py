@@ -7,19 +7,89 @@ is flipped to ReportLab's bottom-left origin.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from bulletin.fonts import runs, text_width
+from bulletin.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
+
+GROUPING_ROLES = ("Document", "Sect", "Table", "TR")
 
 
 class Surface:
-    """A page of the PDF being drawn, addressed from its top-left corner."""
+    """A page of the PDF being drawn, addressed from its top-left corner.
 
-    def __init__(self, canvas: Canvas, page_height: float) -> None:
+    Every drawing operation lands in marked content: text inside an open element (P, H2…) gets
+    its own MCID; the whole drawing of a figure is one marked sequence; everything else (bands,
+    rules, panels, page furniture) is marked as an artifact (ISO 14289-1 §7.1).
+    """
+
+    def __init__(self, canvas: Canvas, page_height: float, structure: StructureRecorder | None = None) -> None:
         self.canvas = canvas
         self.page_height = page_height
+        self.structure = structure or StructureRecorder()
+        self._direct = 0  # > 0 inside an artifact or a figure: draw without wrapping
+
+    def _emit(self, operator: str) -> None:
+        self.canvas._code.append(operator)  # marked-content operators have no ReportLab API
+
+    @contextlib.contextmanager
+    def _wrapped(self, text: bool) -> Iterator[None]:
+        """Wrap one drawing operation in marked content, as the current context requires."""
+        role = self.structure.current.role
+        if self._direct:
+            yield
+        elif text and role not in GROUPING_ROLES:
+            self._emit(f"/{role} <</MCID {self.structure.mark()}>> BDC")
+            yield
+            self._emit("EMC")
+        else:
+            self._emit("/Artifact BMC")
+            yield
+            self._emit("EMC")
+
+    @contextlib.contextmanager
+    def element(self, role: str, alt: str = "", scope: str = "", bbox: tuple[float, float, float, float] | None = None,
+                grouping: bool = False) -> Iterator[Node]:
+        """A structure element (P, H2, Link, Figure, TD…) whose drawing is one marked-content sequence.
+
+        Elements that only group others (Sect, Table, TR, or ``grouping``) hold no content of their own.
+        """
+        node = self.structure.open(role, alt, bbox, scope)
+        sequence = role not in GROUPING_ROLES and not grouping and not self._direct
+        if sequence:
+            self._emit(f"/{role} <</MCID {self.structure.mark()}>> BDC")
+            self._direct += 1
+        try:
+            yield node
+        finally:
+            if sequence:
+                self._direct -= 1
+                self._emit("EMC")
+            self.structure.close(node)
+
+    def figure(self, alt: str, x: float, y: float, width: float, height: float):  # type: ignore[no-untyped-def]
+        """A Figure element with its text alternative and its box."""
+        return self.element("Figure", alt, bbox=(x, self._y(y + height), x + width, self._y(y)))
+
+    def heading_role(self, level: int) -> str:
+        """H2 for a layout level-1 heading, H3 for level 2 — never skipping a level in the section."""
+        return f"H{min(level + 1, self.structure.heading_depth + 1)}"
+
+    @contextlib.contextmanager
+    def artifact(self, pagination: bool = False) -> Iterator[None]:
+        """Page furniture: not part of the document's reading (headers, footers, watermark…)."""
+        self._emit("/Artifact <</Type /Pagination>> BDC" if pagination else "/Artifact BMC")
+        self._direct += 1
+        try:
+            yield
+        finally:
+            self._direct -= 1
+            self._emit("EMC")
 
     def _y(self, y: float) -> float:
         """Flip a top-left y into ReportLab's bottom-left y (the only flip)."""
@@ -29,14 +99,16 @@ class Surface:
              stroke: str | None = None, line_width: float = 0.5) -> None:
         """A rectangle whose top-left corner is (x, y)."""
         self._paint(fill, stroke, line_width)
-        self.canvas.rect(x, self._y(y + height), width, height, stroke=int(bool(stroke)), fill=int(bool(fill)))
+        with self._wrapped(text=False):
+            self.canvas.rect(x, self._y(y + height), width, height, stroke=int(bool(stroke)), fill=int(bool(fill)))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, color: str, line_width: float = 0.5,
              dash: tuple[float, float] | None = None) -> None:
         """A straight segment, optionally dashed."""
         self._paint(None, color, line_width)
         self.canvas.setDash(*(dash or ()))
-        self.canvas.line(x1, self._y(y1), x2, self._y(y2))
+        with self._wrapped(text=False):
+            self.canvas.line(x1, self._y(y1), x2, self._y(y2))
         self.canvas.setDash()
 
     def polyline(self, points: list[tuple[float, float]], color: str, line_width: float = 1.5) -> None:
@@ -47,12 +119,14 @@ class Surface:
             path.lineTo(x, self._y(y))
         self._paint(None, color, line_width)
         self.canvas.setLineJoin(1)
-        self.canvas.drawPath(path, stroke=1, fill=0)
+        with self._wrapped(text=False):
+            self.canvas.drawPath(path, stroke=1, fill=0)
 
     def circle(self, x: float, y: float, radius: float, fill: str, stroke: str | None = None) -> None:
         """A disc centred on (x, y)."""
         self._paint(fill, stroke, 1)
-        self.canvas.circle(x, self._y(y), radius, stroke=int(bool(stroke)), fill=1)
+        with self._wrapped(text=False):
+            self.canvas.circle(x, self._y(y), radius, stroke=int(bool(stroke)), fill=1)
 
     def ring_segment(self, x: float, y: float, outer: float, inner: float, start: float, extent: float,
                      fill: str) -> None:
@@ -64,7 +138,8 @@ class Surface:
         path.arcTo(x - inner, cy - inner, x + inner, cy + inner, begin - extent, extent)
         path.close()
         self._paint(fill, "#FFFFFF", 0.8)
-        self.canvas.drawPath(path, stroke=1, fill=1)
+        with self._wrapped(text=False):
+            self.canvas.drawPath(path, stroke=1, fill=1)
 
     def text(self, x: float, baseline: float, text: str, font: str, size: float, color: str,
              align: str = "left") -> float:
@@ -72,27 +147,37 @@ class Surface:
         width = text_width(text, font, size)
         start = {"left": x, "center": x - width / 2, "right": x - width}[align]
         self.canvas.setFillColor(HexColor(color))
-        for segment, name in runs(text, font):
-            self.canvas.setFont(name, size)
-            self.canvas.drawString(start, self._y(baseline), segment)
-            start += text_width(segment, name, size)
+        with self._wrapped(text=True):
+            for segment, name in runs(text, font):
+                self.canvas.setFont(name, size)
+                self.canvas.drawString(start, self._y(baseline), segment)
+                start += text_width(segment, name, size)
         return width
 
     def link(self, x: float, y: float, width: float, height: float, url: str) -> None:
         """A clickable area (no border) over the given box; ``url`` must be validated before."""
         self.canvas.linkURL(url, (x, self._y(y + height), x + width, self._y(y)), relative=0, thickness=0)
+        self.structure.annotation(f"Lien vers {url.removeprefix('mailto:')}")
 
-    def text_layout(self, layout: TextLayout, x: float, y: float, width: float, align: str = "left") -> None:
-        """Draw broken lines with their top at ``y``; fragments with a link become clickable."""
-        top = y
+    def text_layout(self, layout: TextLayout, x: float, y: float, width: float, align: str = "left",
+                    role: str | None = None) -> None:
+        """Draw broken lines with their top at ``y``; fragments with a link become clickable.
+
+        With ``role`` (P, H2…), each paragraph becomes one structure element of that role.
+        """
+        top, paragraph = y, contextlib.ExitStack()
         for index, line in enumerate(layout.lines):
             if index and line.paragraph_start:
                 top += layout.paragraph_gap
+            if role and line.paragraph_start:
+                paragraph.close()
+                paragraph.enter_context(self.element(role))
             size = line.words[0][0].style.size
             baseline = top + (layout.leading - size) / 2 + 0.8 * size
             start = {"left": x, "center": x + (width - line.width) / 2, "right": x + width - line.width}[align]
             self._line_words(line.words, start, baseline, top, layout.leading)
             top += layout.leading
+        paragraph.close()
 
     def _line_words(self, words: tuple, x: float, baseline: float, top: float, leading: float) -> None:
         spans: list[tuple[str, float, float]] = []  # (url, x0, x1) of linked text on this line
