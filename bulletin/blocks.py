@@ -218,7 +218,8 @@ class KeyFigureBlock(BaseBlock):
         with surface.element("P"):  # the number and its label read as one sentence
             if self.options["prefix"]:
                 x += surface.text(x, baseline, self.options["prefix"] + " ", bold, size * 0.55, accent)
-            surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]), bold, size, accent)
+            # The trailing space separates the number from its label for text extraction and speech.
+            surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]) + " ", bold, size, accent)
             surface.text_layout(label, box.x, top, box.width)
         surface.text_layout(self._source(box.width), box.x, top + label.height + 1.5 * MM, box.width, role="P")
 
@@ -368,22 +369,64 @@ class ChartBlock(BaseBlock):
             fragments.append(Fragment(" — données illustratives", self.ctx.style("note", "bold", "red")))
         return layout_text(fragments, width, self.ctx.leading("note"))
 
+    def _table(self, width: float) -> list[list[TextLayout]]:
+        """The data table's cells, laid out: first row the header (bold)."""
+        if not self.options["table"]:
+            return []
+        header, rows = charts.table_rows(self.data())
+        widths = self._column_widths(width, len(header))
+        styles = [self.ctx.style("note", "bold")] + [self.ctx.style("note")] * len(rows)
+        return [[layout_text([Fragment(text, style)], w - 2 * MM, self.ctx.leading("note"))
+                 for text, w in zip(row, widths, strict=True)] for row, style in zip([header, *rows], styles)]
+
+    @staticmethod
+    def _column_widths(width: float, count: int) -> list[float]:
+        first = width * (0.5 if count == 2 else 0.3)
+        return [first] + [(width - first) / (count - 1)] * (count - 1)
+
+    def _table_height(self, width: float) -> float:
+        rows = self._table(width)
+        return sum(max(c.height for c in row) + 1.2 * MM for row in rows) + (2 * MM if rows else 0.0)
+
     def measure(self, width: float) -> Measure:
         title, footer = self._title(width), self._footer(width)
-        height = self.options["height"] * MM
+        height = self.options["height"] * MM + self._table_height(width)
         plot = height - title.height - footer.height - 2 * MM
         records = self.overflow(title, "the chart title") + self.overflow(footer, "the chart source line")
+        records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
         if plot < 25 * MM:
             records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
         return Measure(height, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
         title, footer = self._title(box.width), self._footer(box.width)
-        surface.text_layout(title, box.x, box.y, box.width, role="P")
-        plot = Box(box.x, box.y + title.height + 1 * MM, box.width, box.height - title.height - footer.height - 2 * MM)
+        table_height = self._table_height(box.width)
+        chart = Box(box.x, box.y, box.width, box.height - table_height)
+        surface.text_layout(title, chart.x, chart.y, chart.width, role="P")
+        plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
+                   chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
             charts.draw_chart(surface, plot, self.options, self.data(), self.ctx.theme)
-        surface.text_layout(footer, box.x, box.bottom - footer.height, box.width, role="P")
+        surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
+        if table_height:
+            self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))
+
+    def _draw_table(self, surface: Surface, box: Box) -> None:
+        """The data table, tagged as a Table with header cells (TH, scope Column)."""
+        rows = self._table(box.width)
+        widths = self._column_widths(box.width, len(rows[0]))
+        y, rule = box.y, self.ctx.theme.color("rule")
+        with surface.element("Table"):
+            for index, row in enumerate(rows):
+                height = max(c.height for c in row) + 1.2 * MM
+                with surface.element("TR"):
+                    x = box.x
+                    for cell, width in zip(row, widths, strict=True):
+                        with surface.element("TH" if index == 0 else "TD", scope="Column" if index == 0 else ""):
+                            surface.text_layout(cell, x + 1 * MM, y + 0.6 * MM, width - 2 * MM)
+                        x += width
+                y += height
+                surface.line(box.x, y, box.x + box.width, y, rule, 0.8 if index == 0 else 0.4)
 
     def alt_text(self) -> str:
         if self.options["description"]:

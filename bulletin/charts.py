@@ -272,3 +272,15 @@ def describe(title: str, options: Any, data: ChartData) -> str:
     if data.illustrative:
         text += " Données illustratives."
     return text
+
+
+def table_rows(data: ChartData) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the data table printed under a chart (same numbers, same typography)."""
+    if data.slices:
+        return ["Catégorie", "Valeur"], [[s.label, value_text(s.value, s.unit)] for s in data.slices]
+    dates = sorted({d for c in data.curves for d, _ in c.points})
+    values = [{d: v for d, v in c.points} for c in data.curves]
+    header = ["Mois"] + [c.label for c in data.curves]
+    rows = [[fr_month(d)] + [value_text(v[d], c.unit) if d in v else "" for v, c in zip(values, data.curves)]
+            for d in dates]
+    return header, rows

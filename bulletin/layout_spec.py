@@ -64,6 +64,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "figures": Option("figures", default=(), doc="bar/hbar/donut: list of {figure, label}"),
         "multi_answer": Option("bool", default=False, doc="shares may sum over 100 % (several answers)"),
         "description": Option("text", default="", doc="text alternative replacing the generated one"),
+        "table": Option("bool", default=False, doc="print the chart's numbers in a small table under it"),
     },
     "link": {
         "text": Option("template", True, doc="the clickable text"),

@@ -175,20 +175,25 @@ class Surface:
             size = line.words[0][0].style.size
             baseline = top + (layout.leading - size) / 2 + 0.8 * size
             start = {"left": x, "center": x + (width - line.width) / 2, "right": x + width - line.width}[align]
-            self._line_words(line.words, start, baseline, top, layout.leading)
+            last = index + 1 == len(layout.lines) or layout.lines[index + 1].paragraph_start
+            self._line_words(line.words, start, baseline, top, layout.leading, last)
             top += layout.leading
         paragraph.close()
 
-    def _line_words(self, words: tuple, x: float, baseline: float, top: float, leading: float) -> None:
+    def _line_words(self, words: tuple, x: float, baseline: float, top: float, leading: float,
+                    last_line: bool = True) -> None:
+        """Draw a line's words; the spaces are drawn as text too, so extracted and spoken text has them."""
         spans: list[tuple[str, float, float]] = []  # (url, x0, x1) of linked text on this line
         for index, word in enumerate(words):
-            if index:
-                x += text_width(" ", word[0].style.font, word[0].style.size)
-            for fragment in word:
+            for position, fragment in enumerate(word):
                 style = fragment.style
-                width = self.text(x, baseline, fragment.text, style.font, style.size, style.color)
+                space = " " if index and position == 0 else ""
+                trailing = " " if not last_line and index == len(words) - 1 and position == len(word) - 1 else ""
+                offset = text_width(space, style.font, style.size)
+                width = self.text(x, baseline, space + fragment.text + trailing, style.font, style.size, style.color)
+                width -= text_width(trailing, style.font, style.size)
                 if fragment.link:
-                    spans.append((fragment.link, x, x + width))
+                    spans.append((fragment.link, x + offset, x + width))
                 x += width
         for url, start, end in merge_spans(spans):
             self.link(start, top, end - start, leading, url)

@@ -105,3 +105,74 @@ def font_sizes(path: Path) -> list[float]:
                 if str(operator) == "Tf":
                     sizes.append(float(operands[1]))
     return sizes
+
+
+def _unicode_map(font: pikepdf.Dictionary) -> dict[int, str]:
+    """Byte → text of a simple font, from its ToUnicode CMap (bfchar entries, as ReportLab writes them)."""
+    import re
+
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    return {int(code, 16): chr(int(text, 16)) for code, text in re.findall(r"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>", cmap)}
+
+
+def marked_texts(pdf: pikepdf.Pdf, page_index: int) -> tuple[dict[int, str], list[tuple[str, str]]]:
+    """Text of each MCID on a page, and every text shown with the marked-content context it is in.
+
+    The second list holds (context, text) where context is "artifact", "mcid:N" or "none".
+    """
+    page = pdf.pages[page_index]
+    fonts = {str(name): _unicode_map(font) for name, font in page.Resources.Font.items()}
+    by_mcid: dict[int, str] = {}
+    shown: list[tuple[str, str]] = []
+    stack: list[str] = []
+    current: dict[int, str] = {}
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BDC":
+            props = operands[1]
+            tag = str(operands[0])
+            stack.append("artifact" if tag == "/Artifact" else f"mcid:{int(props.MCID)}" if "/MCID" in props else "none")
+        elif op == "BMC":
+            stack.append("artifact" if str(operands[0]) == "/Artifact" else "none")
+        elif op == "EMC":
+            stack.pop()
+        elif op == "Tf":
+            current = fonts[str(operands[0])]
+        elif op in ("Tj", "TJ", "'", '"'):
+            strings = operands[0] if op == "TJ" else [operands[-1]]
+            text = "".join(current.get(b, "?") for s in strings if isinstance(s, pikepdf.String) for b in bytes(s))
+            context = next((c for c in reversed(stack) if c != "none"), "none")
+            shown.append((context, text))
+            if context.startswith("mcid:"):
+                mcid = int(context[5:])
+                by_mcid[mcid] = by_mcid.get(mcid, "") + text
+    return by_mcid, shown
+
+
+def structure_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element, depth-first in the tree's (reading) order."""
+    found: list[pikepdf.Dictionary] = []
+
+    def walk(node: pikepdf.Object) -> None:
+        kids = node.get("/K")
+        items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        for kid in items:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                found.append(kid)
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return found
+
+
+def element_text(elem: pikepdf.Dictionary, texts: dict[tuple[int, int], str], page_numbers: dict) -> str:
+    """The text an element marks (its own MCIDs and its descendants'), in tree order."""
+    kids = elem.get("/K")
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    parts = []
+    for kid in items:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            parts.append(texts.get((page_numbers[kid.Pg.objgen], int(kid.MCID)), ""))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            parts.append(element_text(kid, texts, page_numbers))
+    return " ".join(p for p in parts if p)
