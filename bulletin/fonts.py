@@ -6,7 +6,7 @@ so every text of the PDF (charts included) uses an embedded TTF subset, never a 
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -62,6 +62,8 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
     return pieces
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str, font: str, size: float) -> float:
-    """Width in points of ``text`` set in registered ``font`` (and its fallback) at ``size``."""
+    """Width in points of ``text`` set in registered ``font`` (and its fallback) at ``size`` (memoised:
+    blocks are measured for placement and again for drawing)."""
     return sum(pdfmetrics.stringWidth(segment, name, size) for segment, name in runs(text, font))
