@@ -187,6 +187,8 @@ class KeyFigureBlock(BaseBlock):
     def _source(self, width: float) -> TextLayout:
         own = [self.ctx.provenance(self.options["figure"])]
         text = source_line(own)
+        if own[0].status == "provisional":
+            text += " — donnée provisoire"
         if own[0].status == "illustrative":
             text += " — données illustratives"
         return layout_text([Fragment(text, self.ctx.style("small", "italic", "muted"))], width, self.ctx.leading("small"))
@@ -365,6 +367,8 @@ class ChartBlock(BaseBlock):
         data = self.data()
         sources = [Provenance(s, d, "published") for s, d in data.sources]
         fragments = [Fragment(source_line(sources), self.ctx.style("note", "italic", "muted"))]
+        if data.provisional:
+            fragments.append(Fragment(" — données provisoires", self.ctx.style("note", "italic", "muted")))
         if data.illustrative:
             fragments.append(Fragment(" — données illustratives", self.ctx.style("note", "bold", "red")))
         return layout_text(fragments, width, self.ctx.leading("note"))

@@ -50,6 +50,7 @@ class ChartData:
     target_unit: str
     sources: tuple[tuple[str, dt.date], ...]
     illustrative: bool
+    provisional: bool = False
 
 
 def chart_data(options: Any, edition: Edition, history: History | None = None) -> ChartData:
@@ -79,8 +80,10 @@ def chart_data(options: Any, edition: Edition, history: History | None = None) -
     if target is not None:
         illustrative |= target.illustrative
     unique = tuple(dict.fromkeys(sources))
+    provisional = any(edition.figures[key].status == "provisional" for key, _ in options["figures"])
+    provisional |= any(p.status == "provisional" for name in options["series"] for p in edition.series[name])
     return ChartData(tuple(curves), tuple(slices), Decimal(target.value) if target else None,  # type: ignore[arg-type]
-                     target.unit if target else "count", unique, illustrative)
+                     target.unit if target else "count", unique, illustrative, provisional)
 
 
 def value_text(value: Decimal, unit: str, compact: bool = False) -> str:
