@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin import charts
-from bulletin.edition import Edition, Figure, is_safe_url
+from bulletin.edition import Edition, is_safe_url
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
 from bulletin.history import History

@@ -235,7 +235,7 @@ def _hbar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
 
 
 def _donut_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
-    size, colors = theme.sizes["chart"], _colors(theme)
+    colors = _colors(theme)
     radius = min(box.height, box.width * 0.45) / 2 - 1 * MM
     cx, cy = box.x + radius + 1 * MM, box.y + box.height / 2
     total = sum(float(s.value) for s in data.slices) or 1.0

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pikepdf
-import pytest
 
 from conftest import EDITION, ROOT
 
