@@ -179,6 +179,8 @@ def list_editions(archive_dir: Path) -> list[ArchivedEdition]:
 
 def verify(archive_dir: Path, month: str | None = None) -> list[Problem]:
     """Recompute every checksum and rebuild each PDF from its archived inputs; return what differs."""
+    if not (archive_dir / CATALOGUE).is_file():
+        return [Problem(Where(archive_dir), "no archive catalogue here", "give the right --archive-dir")]
     with locked(archive_dir):
         reconcile(archive_dir)
         with catalogue(archive_dir) as db:

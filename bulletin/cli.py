@@ -189,10 +189,15 @@ def _archive(args: argparse.Namespace) -> int:
         for row in archive.list_editions(args.archive_dir):
             print(f"{row.month}  {row.pdf}  sha256 {row.pdf_sha256[:16]}…  {row.tool_version}  archivé le {row.archived_at}")
     elif args.action == "verify":
-        problems = archive.verify(args.archive_dir, _month(args.target, "verify") if args.target else None)
+        month = _month(args.target, "verify") if args.target else None
+        problems = archive.verify(args.archive_dir, month)
         if problems:
             raise BulletinError(problems)
-        print(f"OK: every checksum matches and every PDF rebuilds to the same bytes ({args.archive_dir}).")
+        count = 1 if month else len(archive.list_editions(args.archive_dir))
+        if not count:
+            raise BulletinError(f"no archived edition in {args.archive_dir}: nothing to verify")
+        print(f"OK: {count} edition(s) checked in {args.archive_dir}: every checksum matches and every PDF "
+              "rebuilds to the same bytes.")
     else:
         if not args.target:
             raise BulletinError("archive extract needs the PDF: make_bulletin.py archive extract FILE.pdf")

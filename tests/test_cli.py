@@ -17,6 +17,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "--edition" in result.stdout and "--data-dir" in result.stdout and "--layout" in result.stdout
 
 
+@pytest.mark.parametrize("command", ["import", "diff", "archive", "send"])
+def test_other_commands_have_help_with_an_example(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.code == 0
+    assert "make_bulletin.py " + command in result.stdout.split("example")[-1]
+
+
 def test_bad_usage_exits_2() -> None:
     assert run_cli("frobnicate").code == 2
     assert run_cli("build", "--no-such-option").code == 2
