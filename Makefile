@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: bulletin test check preview clean
+.PHONY: bulletin test check preview lint clean
 
 bulletin: $(STAMP)
 	$(BIN)/python make_bulletin.py build
@@ -23,6 +23,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/ruff check bulletin tests benchmarks --select F,E9
+	$(BIN)/mypy bulletin
 
 clean:
 	rm -rf out .pytest_cache

@@ -113,6 +113,14 @@ class BaseBlock:
         """What a screen reader should say for this block ('' when its text says it all)."""
         return ""
 
+    def measure(self, width: float) -> Measure:
+        """Height needed at ``width`` (each block type answers)."""
+        raise NotImplementedError
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        """Draw in ``box`` (each block type answers)."""
+        raise NotImplementedError
+
     def overflow(self, layout: TextLayout, what: str) -> tuple[Overflow, ...]:
         """An overflow record when ``layout`` has a word wider than its box."""
         return (Overflow(self.spec, layout.overflow, what),) if layout.overflow > 0.01 else ()
@@ -173,8 +181,9 @@ class KeyFigureBlock(BaseBlock):
         figure = self.ctx.edition.figures[self.options["figure"]]
         if found is None or figure.unit not in ("count", "percent", "eur"):
             return ""
-        edition, old = found
-        return f"{fr_signed(figure.value - old, figure.unit)} depuis {fr_month(edition.month_date)}"  # type: ignore[operator]
+        edition, _ = found
+        change = figure.number - edition.figures[self.options["figure"]].number
+        return f"{fr_signed(change, figure.unit)} depuis {fr_month(edition.month_date)}"
 
     def _label(self, width: float) -> TextLayout:
         fragments = self.ctx.fragments(self.options["label"], "body")
@@ -202,7 +211,7 @@ class KeyFigureBlock(BaseBlock):
         size = self._number_size(inner)
         label, source = self._label(inner), self._source(inner)
         overflow = max(0.0, self._number_width(size) - inner)
-        records = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
+        records: tuple[Overflow, ...] = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
         records += self.overflow(label, "the label") + self.overflow(source, "the source line")
         return Measure(size * 1.12 + label.height + source.height + 1.5 * MM + 2 * pad, records)
 

@@ -47,6 +47,13 @@ class Figure:
         """True when the value is not taken from a real source."""
         return self.status == "illustrative"
 
+    @property
+    def number(self) -> Decimal:
+        """The value as a Decimal (counts, percentages, amounts, years); TypeError for other units."""
+        if isinstance(self.value, (int, Decimal)):
+            return Decimal(self.value)
+        raise TypeError(f"figure {self.key!r} of unit {self.unit!r} is not a number")
+
 
 @dataclass(frozen=True)
 class SeriesPoint:
@@ -217,8 +224,10 @@ def _rule(path: Path, group: str, item: object, problems: list[Problem]) -> Cohe
         problems.append(Problem(where, f"checks: {group}: {item!r} is malformed",
                                 f"write {{{', '.join(RULE_FIELDS[group])}}} ({', '.join(RULE_REQUIRED[group])} required)"))
         return None
-    fields = {k: (bool(v) if k == "multi_answer" else str(v)) for k, v in item.items()}
-    return CoherenceRule(kind=group.rstrip("s"), where=where, **fields)
+    return CoherenceRule(kind=group.rstrip("s"), where=where, share=str(item.get("share", "")),
+                         part=str(item.get("part", "")), of=str(item.get("of", "")),
+                         prefix=str(item.get("prefix", "")), total=str(item.get("total", "")),
+                         multi_answer=bool(item.get("multi_answer", False)))
 
 
 _META_TYPES = {"title": object, "edition": str, "published": dt.date}
@@ -301,9 +310,10 @@ def _header_ok(where: Where, header: tuple[str, ...], columns: tuple[str, ...], 
     unknown = [c for c in header if c not in columns]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if missing or unknown or duplicated:
-        detail = "; ".join(filter(None, [missing and f"missing columns: {', '.join(missing)}",
-                                         unknown and f"unknown columns: {', '.join(map(repr, unknown))}",
-                                         duplicated and f"repeated columns: {', '.join(duplicated)}"]))
+        parts = [f"missing columns: {', '.join(missing)}" if missing else "",
+                 f"unknown columns: {', '.join(map(repr, unknown))}" if unknown else "",
+                 f"repeated columns: {', '.join(duplicated)}" if duplicated else ""]
+        detail = "; ".join(part for part in parts if part)
         first = Where(where.path, 1, where.sheet)
         problems.append(Problem(first, detail, f"the header must be {','.join(columns)}"))
         return False

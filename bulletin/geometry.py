@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from bulletin.layout_spec import BlockSpec
 
@@ -56,12 +56,15 @@ class Block(Protocol):
 
     def measure(self, width: float) -> Measure: ...
 
-    def draw(self, surface: object, box: Box) -> None: ...
+    def draw(self, surface: Any, box: Box) -> None: ...
 
 
-def stack(blocks: Sequence[Block], box: Box, gap: float) -> tuple[list[tuple[Block, Box]], list[Overflow]]:
+B = TypeVar("B", bound=Block)
+
+
+def stack(blocks: Sequence[B], box: Box, gap: float) -> tuple[list[tuple[B, Box]], list[Overflow]]:
     """Place ``blocks`` top to bottom in ``box``; report inner overflows and running off the bottom."""
-    placed: list[tuple[Block, Box]] = []
+    placed: list[tuple[B, Box]] = []
     overflows: list[Overflow] = []
     y = box.y
     for block in blocks:

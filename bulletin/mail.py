@@ -80,7 +80,7 @@ def load_mail_config(path: Path, overrides: dict[str, object]) -> MailConfig:
         user=os.environ.get("BULLETIN_SMTP_USER"), password=os.environ.get("BULLETIN_SMTP_PASSWORD"))
     _check_settings(path, settings)
     config = MailConfig(str(data.get("sender", "")), str(data.get("reply_to", "")),
-                        int(float(overrides.get("max_size_mb") or data.get("max_size_mb", 10)) * 1_000_000),
+                        int(float(str(overrides.get("max_size_mb") or data.get("max_size_mb", 10))) * 1_000_000),
                         settings, tuple((str(h["figure"]), str(h.get("label", ""))) for h in data.get("headlines") or ()))
     _check_addresses(path, config)
     return config
@@ -133,8 +133,8 @@ def headlines(config: MailConfig, edition: Edition, previous: Edition | None) ->
                                     "archived data", "correct headlines: in the mail configuration"))
         change = ""
         if previous is not None and key in previous.figures and figure.unit in ("count", "percent", "eur"):
-            change = f"{fr_signed(figure.value - previous.figures[key].value, figure.unit)} depuis " \
-                     f"{fr_month(previous.month_date)}"  # type: ignore[operator]
+            change = f"{fr_signed(figure.number - previous.figures[key].number, figure.unit)} depuis " \
+                     f"{fr_month(previous.month_date)}"
         lines.append(Headline(format_value(figure.value, figure.unit), label, change))
     return lines
 

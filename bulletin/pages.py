@@ -53,7 +53,8 @@ def content_box(theme: Theme) -> Box:
 def plan_pages(layout: LayoutSpec, edition: Edition, theme: Theme,
                history: History | None = None) -> tuple[list[PlacedPage], list[Problem]]:
     """Place all pages; return them with every fit problem found."""
-    pages, problems = [], []
+    pages: list[PlacedPage] = []
+    problems: list[Problem] = []
     for number, spec in enumerate(layout.pages, start=1):
         page, overflows = plan_page(spec, number, edition, theme, layout, history or History())
         pages.append(page)

@@ -56,11 +56,13 @@ class _TreeWriter:
         for index, page in enumerate(self.pages):
             marks = self.marks.get(index, {})
             page.StructParents = index
-            nums.extend([index, self.pdf.make_indirect(Array([marks[m] for m in sorted(marks)]))])
+            nums.append(index)
+            nums.append(self.pdf.make_indirect(Array([marks[m] for m in sorted(marks)])))
             if "/Annots" in page:
                 page.Tabs = Name.S  # tab order follows the structure (ISO 14289-1 §7.18.3)
         for key, elem in self.annotation_keys:
-            nums.extend([len(self.pages) + key, elem])
+            nums.append(len(self.pages) + key)
+            nums.append(elem)
         return Dictionary(Nums=nums)
 
 

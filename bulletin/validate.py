@@ -194,7 +194,9 @@ def _check_share(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
                       "share: a percent figure; part and of: counts or amounts")
         return
     expected = part / whole * 100
-    tolerance = Decimal("0.5") * Decimal(10) ** share.as_tuple().exponent + Decimal("0.000001")
+    exponent = share.as_tuple().exponent
+    places = exponent if isinstance(exponent, int) else 0
+    tolerance = Decimal("0.5") * Decimal(10) ** places + Decimal("0.000001")
     if abs(share - expected) <= tolerance:
         return
     hint = f"{rule.part} / {of} × 100 = {expected:.2f}; correct the percentage or the counts"
@@ -215,7 +217,7 @@ def _check_question(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
         if not any(k.startswith(rule.prefix + ".") for k in edition.broken_keys):
             yield Problem(rule.where, f"checks: no percent figure under {rule.prefix!r}", "correct the prefix")
         return
-    total = sum(_number(edition, k) for k in keys)
+    total = sum((_number(edition, k) for k in keys), Decimal(0))
     if not rule.multi_answer and abs(total - 100) > 1:
         yield Problem(rule.where, f"the shares of {rule.prefix!r} sum to {total} %, not 100 % "
                       f"({', '.join(f'{k}={_number(edition, k)}' for k in keys)})",
@@ -232,14 +234,15 @@ def _check_total(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
 
 def _check_chart_sum(block: BlockSpec, edition: Edition) -> Iterator[Problem]:
     """A donut (or a bar chart of percentages) draws parts of a whole: they must sum to 100 % ± 1."""
-    items = [edition.figures.get(key) for key, _ in block.options.get("figures") or ()]
-    if block.type != "chart" or not items or any(f is None or f.unit != "percent" for f in items):
+    keys = [key for key, _ in block.options.get("figures") or ()]
+    items = [edition.figures[key] for key in keys if key in edition.figures]
+    if block.type != "chart" or not items or len(items) < len(keys) or any(f.unit != "percent" for f in items):
         return
     declared = [r for r in edition.rules if r.kind == "question"
-                and all(f.key.startswith(r.prefix + ".") for f in items)]  # type: ignore[union-attr]
+                and all(f.key.startswith(r.prefix + ".") for f in items)]
     if declared or (block.options["multi_answer"] and block.options["kind"] != "donut"):
         return  # checked once, by the declared question, or several answers allowed
-    total = sum(Decimal(f.value) for f in items)  # type: ignore[union-attr, arg-type]
+    total = sum((f.number for f in items), Decimal(0))
     if abs(total - 100) > 1:
         yield Problem(block.where, f"block {block.id!r}: the shares drawn sum to {total} %, not 100 %",
                       "correct the figures, or set multi_answer: true on a bar chart of several answers")
