@@ -17,7 +17,7 @@ from pathlib import Path
 from bulletin import __version__
 from bulletin.build import BuildRequest, build, check
 from bulletin.edition import load_edition
-from bulletin.errors import BulletinError, Problem
+from bulletin.errors import BulletinError, Problem, Where
 from bulletin.history import diff_editions, find_edition
 from bulletin.report import FORMATS, render_changes
 
@@ -45,15 +45,9 @@ def latest_edition(editions: Path) -> Path:
     """The most recent ``YYYY-MM`` folder in ``editions``."""
     months = sorted(p for p in editions.glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
     if not months:
-        raise BulletinError(Problem(_where(editions), "no edition folder (YYYY-MM) found",
+        raise BulletinError(Problem(Where(editions), "no edition folder (YYYY-MM) found",
                                     "create data/editions/YYYY-MM/ or pass --data-dir"))
     return months[-1]
-
-
-def _where(path: Path):  # type: ignore[no-untyped-def]
-    from bulletin.errors import Where
-
-    return Where(path)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -140,9 +134,7 @@ def request_from(args: argparse.Namespace) -> BuildRequest:
     if args.data_dir:
         edition_dir = args.data_dir
     elif args.edition:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.edition):
-            raise BulletinError(f"--edition {args.edition!r} is not a month YYYY-MM")
-        edition_dir = root / "data" / "editions" / args.edition
+        edition_dir = root / "data" / "editions" / _month(args.edition, "--edition")
     else:
         edition_dir = latest_edition(root / "data" / "editions")
     layout = args.layout or root / "layouts" / "pvd-chiffres-cles.yaml"
