@@ -60,6 +60,16 @@ def test_every_command_is_in_the_readme(command: str) -> None:
     assert f"make_bulletin.py {command}" in README.read_text(encoding="utf-8")
 
 
+def test_every_option_of_every_command_is_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    parser = make_parser()
+    actions = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
+    missing = [f"{name} {option}" for name, sub in actions[0].choices.items()  # type: ignore[attr-defined]
+               for action in sub._actions for option in action.option_strings
+               if option.startswith("--") and option != "--help" and option not in readme]
+    assert not missing, f"options not documented in README.md: {missing}"
+
+
 def test_readme_starts_with_the_two_commands() -> None:
     head = "\n".join(README.read_text(encoding="utf-8").splitlines()[:15])
     assert "make bulletin" in head and "make test" in head
@@ -110,3 +120,18 @@ def test_layout_reference_examples_are_valid_against_the_real_edition(tmp_path: 
         assert not errors, f"example {index + 1} of docs/layout-reference.md:\n{example}\n" + "\n".join(errors)
         checked += 1
     assert checked >= len(BLOCK_OPTIONS)
+
+
+OWN_DOCS = [README, ROOT / "CHANGELOG.md", ROOT / "docs" / "ARCHITECTURE.md", LAYOUT_REFERENCE, DATA_FORMAT]
+
+
+@pytest.mark.parametrize("document", OWN_DOCS, ids=lambda p: p.name)
+def test_relative_links_point_at_existing_files(document: Path) -> None:
+    targets = re.findall(r"\]\(([^)\s]+)\)", document.read_text(encoding="utf-8"))
+    broken = []
+    for target in targets:
+        if target.startswith(("http://", "https://", "mailto:", "#")):
+            continue
+        if not (document.parent / target.split("#", 1)[0]).exists():
+            broken.append(target)
+    assert not broken, f"{document.name} links to missing files: {broken}"
