@@ -90,23 +90,13 @@ def copy_project(folder: Path) -> tuple[Path, Path]:
     return edition, layout
 
 
-def text_changer(edition: Path, layout: Path) -> Callable[[int], tuple[Path, Path]]:
-    original = layout.read_text(encoding="utf-8")
+def changer(edition: Path, layout: Path, path: Path, old: str,
+            new: Callable[[int], str]) -> Callable[[int], tuple[Path, Path]]:
+    """Before build ``index``, replace ``old`` in ``path`` by ``new(index)``."""
+    original = path.read_text(encoding="utf-8")
 
     def change(index: int) -> tuple[Path, Path]:
-        layout.write_text(original.replace("Les conventions d’adhésion", f"Les conventions d’adhésion{' ' * index}x"),
-                          encoding="utf-8")
-        return edition, layout
-    return change
-
-
-def figure_changer(edition: Path, layout: Path) -> Callable[[int], tuple[Path, Path]]:
-    figures = edition / "figures.csv"
-    original = figures.read_text(encoding="utf-8")
-
-    def change(index: int) -> tuple[Path, Path]:
-        figures.write_text(original.replace("services.france_services,884,", f"services.france_services,{884 + index},"),
-                           encoding="utf-8")
+        path.write_text(original.replace(old, new(index)), encoding="utf-8")
         return edition, layout
     return change
 
@@ -191,8 +181,12 @@ def main() -> None:
         summary("import floor (reportlab, matplotlib, pandas, pypdf)", floors, None)
         summary("cold build, default edition (new process)", colds, floor,
                 f"  peak RSS {peak / 1024:.0f} MB  PDF {output.stat().st_size / 1024:.0f} kB")
-        summary("warm rebuild, only a text changed", in_process(args.repeat, text_changer(edition, layout)), floor)
-        summary("warm rebuild, one figure changed", in_process(args.repeat, figure_changer(edition, layout)), floor)
+        text = changer(edition, layout, layout, "Les conventions d’adhésion",
+                       lambda i: f"Les conventions d’adhésion{' ' * i}x")
+        figure = changer(edition, layout, edition / "figures.csv", "services.france_services,884,",
+                         lambda i: f"services.france_services,{884 + i},")
+        summary("warm rebuild, only a text changed", in_process(args.repeat, text), floor)
+        summary("warm rebuild, one figure changed", in_process(args.repeat, figure), floor)
         for pages in (6, 12, 24, 48):
             big = layout_of_pages(layout, pages, folder / f"layout-{pages}.yaml")
             times = in_process(args.repeat, lambda index, big=big: (edition, big))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import cached_property
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +18,13 @@ from bulletin import charts
 from bulletin.edition import Edition, is_safe_url
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
-from bulletin.history import History
+from bulletin.history import History, change_since
 from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
-from bulletin.templates import Piece
+from bulletin.templates import Piece, referenced_keys, template_options
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, fr_date, fr_month, fr_signed, format_value
+from bulletin.typography import NBSP, fr_date, format_value
 
 log = logging.getLogger(__name__)
 MEASURED_UNITS = ("count", "percent", "eur")
@@ -103,11 +104,7 @@ class BaseBlock:
 
     def figure_keys(self) -> list[str]:
         """Keys of the figures this block prints, in reading order."""
-        keys: list[str] = []
-        for value in self.options.values():
-            if isinstance(value, tuple) and value and isinstance(value[0], Piece):
-                keys.extend(p.key for p in value if p.key)
-        return keys
+        return [key for _, pieces in template_options(self.options) for key in referenced_keys(pieces)]
 
     def alt_text(self) -> str:
         """What a screen reader should say for this block ('' when its text says it all)."""
@@ -177,13 +174,9 @@ class KeyFigureBlock(BaseBlock):
 
     def delta_text(self) -> str:
         """« +34 depuis janvier 2022 », or '' when not asked or no earlier value exists."""
-        found = self.ctx.history.previous_value(self.options["figure"]) if self.options["delta"] else None
-        figure = self.ctx.edition.figures[self.options["figure"]]
-        if found is None or figure.unit not in ("count", "percent", "eur"):
-            return ""
-        edition, _ = found
-        change = figure.number - edition.figures[self.options["figure"]].number
-        return f"{fr_signed(change, figure.unit)} depuis {fr_month(edition.month_date)}"
+        key = self.options["figure"]
+        found = self.ctx.history.previous_value(key) if self.options["delta"] else None
+        return change_since(key, self.ctx.edition, found[0]) if found else ""
 
     def _label(self, width: float) -> TextLayout:
         fragments = self.ctx.fragments(self.options["label"], "body")
@@ -359,12 +352,13 @@ class ChartBlock(BaseBlock):
         return keys + ([self.options["target"]] if self.options["target"] else []) + super().figure_keys()
 
     def provenances(self) -> list[Provenance]:
-        data = self.data()
+        data = self.data
         status = "illustrative" if data.illustrative else "published"
         return [Provenance(s, d, status) for s, d in data.sources] + super().provenances()
 
+    @cached_property
     def data(self) -> charts.ChartData:
-        """The numbers the chart draws, resolved from the edition."""
+        """The numbers the chart draws, resolved once from the edition."""
         return charts.chart_data(self.options, self.ctx.edition, self.ctx.history)
 
     def _title(self, width: float) -> TextLayout:
@@ -373,7 +367,7 @@ class ChartBlock(BaseBlock):
         return layout_text(fragments, width, self.ctx.leading("chart_title"))
 
     def _footer(self, width: float) -> TextLayout:
-        data = self.data()
+        data = self.data
         sources = [Provenance(s, d, "published") for s, d in data.sources]
         fragments = [Fragment(source_line(sources), self.ctx.style("note", "italic", "muted"))]
         if data.provisional:
@@ -386,7 +380,7 @@ class ChartBlock(BaseBlock):
         """The data table's cells, laid out: first row the header (bold)."""
         if not self.options["table"]:
             return []
-        header, rows = charts.table_rows(self.data())
+        header, rows = charts.table_rows(self.data)
         widths = self._column_widths(width, len(header))
         styles = [self.ctx.style("note", "bold")] + [self.ctx.style("note")] * len(rows)
         return [[layout_text([Fragment(text, style)], w - 2 * MM, self.ctx.leading("note"))
@@ -419,7 +413,7 @@ class ChartBlock(BaseBlock):
         plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
                    chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
-            charts.draw_chart(surface, plot, self.options, self.data(), self.ctx.theme)
+            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme)
         surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
         if table_height:
             self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))
@@ -445,7 +439,7 @@ class ChartBlock(BaseBlock):
         if self.options["description"]:
             return str(self.options["description"])
         title = "".join(f.text for f in self.ctx.fragments(self.options["title"], "body"))
-        return charts.describe(title, self.options, self.data())
+        return charts.describe(title, self.options, self.data)
 
 
 class RowBlock(BaseBlock):

@@ -9,16 +9,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 from bulletin import __version__
 from bulletin.build import BuildRequest, build, check
-from bulletin.edition import load_edition
+from bulletin.edition import MONTH_PATTERN, load_edition
 from bulletin.errors import BulletinError, Problem, Where
-from bulletin.history import diff_editions, find_edition
+from bulletin.history import diff_editions, edition_folders, find_edition
 from bulletin.report import FORMATS, render_changes
 
 log = logging.getLogger("bulletin")
@@ -43,7 +42,7 @@ def project_root() -> Path:
 
 def latest_edition(editions: Path) -> Path:
     """The most recent ``YYYY-MM`` folder in ``editions``."""
-    months = sorted(p for p in editions.glob("*") if p.is_dir() and re.fullmatch(r"\d{4}-\d{2}", p.name))
+    months = edition_folders(editions)
     if not months:
         raise BulletinError(Problem(Where(editions), "no edition folder (YYYY-MM) found",
                                     "create data/editions/YYYY-MM/ or pass --data-dir"))
@@ -143,7 +142,7 @@ def request_from(args: argparse.Namespace) -> BuildRequest:
 
 
 def _month(text: str, option: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+    if not MONTH_PATTERN.match(text):
         raise BulletinError(f"{option} {text!r} is not a month YYYY-MM")
     return text
 

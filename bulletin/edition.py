@@ -24,6 +24,7 @@ STATUSES = ("published", "provisional", "illustrative")
 FIGURE_COLUMNS = ("key", "value", "unit", "as_of", "source", "status", "note")
 SERIES_COLUMNS = ("series", "x", "value", "unit", "as_of", "source", "status", "note")
 SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"'@]+@[^\s<>\"']+)$", re.IGNORECASE)
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # an edition month, YYYY-MM
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 Value = int | Decimal | dt.date | str
@@ -252,7 +253,7 @@ def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> No
             problems.append(Problem(Where(path, meta.line), f"missing field {name!r}",
                                     "see docs/data-format.md for the fields of edition.yaml"))
     edition = str(meta.get("edition", ""))
-    if "edition" in meta and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", edition):
+    if "edition" in meta and not MONTH_PATTERN.match(edition):
         problems.append(Problem(Where(path, meta.line_of("edition")),
                                 f"edition {edition!r} is not a month YYYY-MM", 'write e.g. edition: "2022-02"'))
     meta["edition"] = edition

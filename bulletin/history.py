@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from bulletin.edition import Edition, Value, load_edition
+from bulletin.edition import MONTH_PATTERN, Edition, Value, load_edition
 from bulletin.errors import DataError, Problem, Where
+from bulletin.typography import fr_month, fr_signed
 
 log = logging.getLogger(__name__)
-MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -45,11 +44,20 @@ class History:
         return points + [(current.month_date, Decimal(current.figures[key].value))]  # type: ignore[arg-type]
 
 
+def change_since(key: str, current: Edition, earlier: Edition | None) -> str:
+    """« +34 depuis janvier 2022 »: figure ``key`` from ``earlier`` to ``current``; '' when not comparable."""
+    figure = current.figures.get(key)
+    before = earlier.figures.get(key) if earlier else None
+    if earlier is None or figure is None or before is None or figure.unit not in ("count", "percent", "eur"):
+        return ""
+    return f"{fr_signed(figure.number - before.number, figure.unit)} depuis {fr_month(earlier.month_date)}"
+
+
 def edition_folders(editions_dir: Path) -> list[Path]:
     """Folders named YYYY-MM in ``editions_dir``, oldest first."""
     if not editions_dir.is_dir():
         return []
-    return sorted(p for p in editions_dir.iterdir() if p.is_dir() and MONTH_FOLDER.match(p.name))
+    return sorted(p for p in editions_dir.iterdir() if p.is_dir() and MONTH_PATTERN.match(p.name))
 
 
 def load_history(edition: Edition) -> History:

@@ -21,7 +21,8 @@ from pathlib import Path
 from bulletin.edition import Edition
 from bulletin.errors import DataError, Problem, Where
 from bulletin.recipients import Recipient, is_valid_address
-from bulletin.typography import fr_month, fr_signed, format_value
+from bulletin.history import change_since
+from bulletin.typography import fr_month, format_value
 from bulletin.yamlspec import Located, load_yaml
 
 SECURITIES = ("none", "starttls", "tls")
@@ -131,11 +132,7 @@ def headlines(config: MailConfig, edition: Edition, previous: Edition | None) ->
         if figure is None:
             raise DataError(Problem(Where(edition.folder / "figures.csv"), f"headline figure {key!r} is not in the "
                                     "archived data", "correct headlines: in the mail configuration"))
-        change = ""
-        if previous is not None and key in previous.figures and figure.unit in ("count", "percent", "eur"):
-            change = f"{fr_signed(figure.number - previous.figures[key].number, figure.unit)} depuis " \
-                     f"{fr_month(previous.month_date)}"
-        lines.append(Headline(format_value(figure.value, figure.unit), label, change))
+        lines.append(Headline(format_value(figure.value, figure.unit), label, change_since(key, edition, previous)))
     return lines
 
 

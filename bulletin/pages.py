@@ -37,9 +37,13 @@ class PlacedPage:
             found.extend(block.children() if isinstance(block, RowBlock) else [block])
         return found
 
-    def headings(self) -> list[HeadingBlock]:
-        """Headings of the page, for the outline."""
-        return [b for b in self.blocks() if isinstance(b, HeadingBlock)]
+    def headings(self) -> list[tuple[HeadingBlock, Box]]:
+        """Headings of the page with the box of their top-level block (a heading in a row: the row's)."""
+        found = []
+        for block, box in self.placements:
+            inner = block.children() if isinstance(block, RowBlock) else [block]
+            found += [(heading, box) for heading in inner if isinstance(heading, HeadingBlock)]
+        return found
 
 
 def content_box(theme: Theme) -> Box:

@@ -73,15 +73,10 @@ def _outline(canvas: Canvas, page: PlacedPage, previous_section: str | None, the
     canvas.bookmarkPage(key)
     if page.spec.section != previous_section:
         canvas.addOutlineEntry(page.spec.section, key, level=0)
-    for index, (block, box) in enumerate(_headings_with_boxes(page)):
+    for index, (block, box) in enumerate(page.headings()):
         heading_key = f"{key}-h{index}"
         canvas.bookmarkHorizontalAbsolute(heading_key, theme.page.height - box.y + 4)
         canvas.addOutlineEntry(block.title, heading_key, level=1)
-
-
-def _headings_with_boxes(page: PlacedPage) -> list:
-    headings = page.headings()
-    return [(block, box) for block, box in page.placements if block in headings]
 
 
 def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,

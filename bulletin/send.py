@@ -106,75 +106,77 @@ def write_dry_run(messages: list[tuple[Recipient, EmailMessage]], folder: Path) 
 def send_messages(messages: list[tuple[Recipient, EmailMessage]], month: str, archive_dir: Path,
                   config: MailConfig, progress: Callable[[int, int, str], None] | None = None) -> list[Outcome]:
     """Deliver what the journal has not recorded as sent; return one outcome per recipient."""
-    with locked(archive_dir):  # two send runs at once would race on the journal
-        with catalogue(archive_dir) as db:
-            db.executescript(JOURNAL)
-            _register(db, month, messages)
+    with locked(archive_dir), catalogue(archive_dir) as db:  # the lock: two runs would race on the journal
+        journal = Journal(db, month)
+        journal.register(messages)
         transport = SmtpTransport(config.smtp, parseaddr(config.sender)[1])
         outcomes = []
         try:
             for index, (recipient, message) in enumerate(messages, start=1):
                 if progress:
                     progress(index, len(messages), recipient.email)
-                outcomes.append(_deliver_once(transport, db_path(archive_dir), month, recipient, message, config.smtp))
+                outcomes.append(_deliver_once(transport, journal, recipient, message, config.smtp))
         finally:
             transport.close()
     return outcomes
 
 
-def db_path(archive_dir: Path) -> Path:
-    """The catalogue file, which holds the delivery journal."""
-    return archive_dir / "catalogue.sqlite3"
+class Journal:
+    """The ``deliveries`` rows of one edition; every change is committed at once, so a killed run
+    loses nothing the server already confirmed."""
 
+    def __init__(self, db: sqlite3.Connection, month: str) -> None:
+        self.db = db
+        self.month = month
+        db.executescript(JOURNAL)
 
-def _register(db: sqlite3.Connection, month: str, messages: list[tuple[Recipient, EmailMessage]]) -> None:
-    now = _now()
-    db.executemany("INSERT OR IGNORE INTO deliveries (month, email, message_id, state, updated_at) "
-                   "VALUES (?, ?, ?, 'pending', ?)", [(month, r.key, m["Message-ID"], now) for r, m in messages])
+    def register(self, messages: list[tuple[Recipient, EmailMessage]]) -> None:
+        """A pending row for each recipient not seen before."""
+        self.db.executemany("INSERT OR IGNORE INTO deliveries (month, email, message_id, state, updated_at) "
+                            "VALUES (?, ?, ?, 'pending', ?)",
+                            [(self.month, r.key, m["Message-ID"], _now()) for r, m in messages])
+        self.db.commit()
+
+    def state(self, recipient: Recipient) -> str:
+        """The recorded state of ``recipient``."""
+        row = self.db.execute("SELECT state FROM deliveries WHERE month = ? AND email = ?",
+                              (self.month, recipient.key)).fetchone()
+        return str(row[0])
+
+    def record(self, recipient: Recipient, state: str, detail: str = "", attempt: bool = False) -> None:
+        """Write one state change and commit it."""
+        self.db.execute("UPDATE deliveries SET state = ?, detail = ?, updated_at = ?, attempts = attempts + ? "
+                        "WHERE month = ? AND email = ?", (state, detail, _now(), int(attempt), self.month, recipient.key))
+        self.db.commit()
 
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _journal(path: Path, month: str, email: str, state: str, detail: str = "", attempt: bool = False) -> None:
-    """Write one state change and commit it at once (a killed run loses nothing already confirmed)."""
-    with sqlite3.connect(path, timeout=30) as db:
-        db.execute("UPDATE deliveries SET state = ?, detail = ?, updated_at = ?, attempts = attempts + ? "
-                   "WHERE month = ? AND email = ?", (state, detail, _now(), int(attempt), month, email))
-    db.close()
-
-
-def _state(path: Path, month: str, email: str) -> str:
-    with sqlite3.connect(path, timeout=30) as db:
-        row = db.execute("SELECT state FROM deliveries WHERE month = ? AND email = ?", (month, email)).fetchone()
-    db.close()
-    return str(row[0])
-
-
-def _deliver_once(transport: SmtpTransport, journal: Path, month: str, recipient: Recipient,
+def _deliver_once(transport: SmtpTransport, journal: Journal, recipient: Recipient,
                   message: EmailMessage, settings: SmtpSettings) -> Outcome:
-    if _state(journal, month, recipient.key) == "sent":
+    if journal.state(recipient) == "sent":
         return Outcome(recipient, "already-sent")
     delay = settings.retry_delay
     for attempt in range(1, settings.attempts + 1):
-        _journal(journal, month, recipient.key, "sending", f"attempt {attempt}", attempt=True)
+        journal.record(recipient, "sending", f"attempt {attempt}", attempt=True)
         try:
             transport.send(message, recipient.email)
         except PermanentFailure as exc:
-            _journal(journal, month, recipient.key, "failed", str(exc))
+            journal.record(recipient, "failed", str(exc))
             return Outcome(recipient, "failed", str(exc))
         except TemporaryFailure as exc:
             log.info("%s: temporary failure (%s), attempt %d of %d", recipient.email, exc, attempt, settings.attempts)
-            _journal(journal, month, recipient.key, "pending", str(exc))
+            journal.record(recipient, "pending", str(exc))
             if attempt < settings.attempts:
                 time.sleep(delay)
                 delay *= 2
             continue
-        _journal(journal, month, recipient.key, "sent", "accepted by the server")
+        journal.record(recipient, "sent", "accepted by the server")
         return Outcome(recipient, "sent")
     detail = f"temporary failures, gave up after {settings.attempts} attempts"
-    _journal(journal, month, recipient.key, "failed", detail)
+    journal.record(recipient, "failed", detail)
     return Outcome(recipient, "failed", detail)
 
 

@@ -8,7 +8,9 @@ their text is never parsed as markup, so dataset strings cannot inject anything.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 STYLES = ("compact", "month", "bare")
 _SLOT = re.compile(r"\{\{|\}\}|\*\*|\{([^{}]*)\}")
@@ -65,6 +67,13 @@ def _reference(slot: str, bold: bool) -> Piece:
     if style is not None and style not in STYLES:
         raise TemplateSyntaxError(f"{{{slot}}}: unknown style {style!r}; use one of {', '.join(STYLES)}")
     return Piece(key=key, style=style, bold=bold)
+
+
+def template_options(options: Mapping[str, Any]) -> Iterator[tuple[str, tuple[Piece, ...]]]:
+    """(name, pieces) of each option of a block that holds a parsed template."""
+    for name, value in options.items():
+        if isinstance(value, tuple) and value and isinstance(value[0], Piece):
+            yield name, value
 
 
 def referenced_keys(pieces: tuple[Piece, ...]) -> list[str]:

@@ -16,7 +16,7 @@ from bulletin.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where
 from bulletin.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
-from bulletin.templates import Piece
+from bulletin.templates import template_options
 from bulletin.typography import TypographyError, format_value
 
 NUMERIC_UNITS = ("count", "percent", "eur")
@@ -50,14 +50,8 @@ def check_edition(edition: Edition) -> Iterator[Problem]:
                               f"date {edition.published}", "correct as_of")
 
 
-def _templates(block: BlockSpec) -> Iterator[tuple[str, tuple[Piece, ...]]]:
-    for name, value in block.options.items():
-        if isinstance(value, tuple) and value and isinstance(value[0], Piece):
-            yield name, value
-
-
 def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator[Problem]:
-    for name, pieces in _templates(block):
+    for name, pieces in template_options(block.options):
         for piece in pieces:
             if piece.key is None:
                 yield from _no_typed_numbers(block, name, piece.text)
