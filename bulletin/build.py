@@ -64,7 +64,7 @@ def prepare(request: BuildRequest) -> Prepared:
                      problems) if layout else None
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
-        problems.extend(validate(edition, layout, history))
+        problems.extend(validate(edition, layout, history, request.draft))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
         pages, fit = plan_pages(layout, edition, theme, history)
