@@ -366,9 +366,10 @@ def _series(path: Path, raw: Any, indicators: Mapping[str, Indicator], base: Pro
         end = _month(path, item, "to", provenance.as_of.replace(day=1) if provenance else None, problems)
         if provenance is None or conditions is None or start is None or end is None:
             continue
-        if not start <= end or (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
-            problems.append(Problem(where, f"{label} : de {start:%Y-%m} à {end:%Y-%m} : période vide ou trop longue",
-                                    f"from: doit précéder to:, au plus {MAX_MONTHS} mois"))
+        if not start <= end <= provenance.as_of or (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+            problems.append(Problem(where, f"{label} : de {start:%Y-%m} à {end:%Y-%m} : période vide, trop longue "
+                                    f"ou après la date des chiffres ({provenance.as_of})",
+                                    f"from: précède to:, to: ne dépasse pas as_of, au plus {MAX_MONTHS} mois"))
             continue
         found.append(SeriesDeclaration(name, str(date), start, end, provenance, where, conditions))
     return tuple(found)
