@@ -179,6 +179,7 @@ register:
   as_of: {targets.as_of.isoformat()}
   status: illustrative
   note: "données fictives : indicateurs générés (graine {seed}) sur la liste réelle des communes"
+  credit: "Liste des communes : ANCT, janvier 2021"
   columns: {{insee: insee_com, name: lib_com, departement: insee_dep, region: lib_reg, population: pop}}
   indicators:
     convention: {{column: date_convention, type: date}}

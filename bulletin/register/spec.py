@@ -107,6 +107,7 @@ class RegisterSpec:
     provenance: Provenance
     figures: tuple[FigureDeclaration, ...]
     series: tuple[SeriesDeclaration, ...]
+    credit: str = ""  # printed under what draws the communes, e.g. « Liste des communes : ANCT, janvier 2021 »
 
     @property
     def fictitious(self) -> bool:
@@ -131,7 +132,8 @@ def read_register_spec(path: Path) -> tuple[RegisterSpec | None, list[Problem]]:
                               "voir docs/register.md pour le format")]
     _unknown_keys(path, data, ("register", "figures", "series"), "", problems)
     section: Located = data["register"]
-    _unknown_keys(path, section, ("file", "sheet", "source", "as_of", "status", "note", "columns", "indicators"),
+    _unknown_keys(path, section, ("file", "sheet", "source", "as_of", "status", "note", "credit", "columns",
+                                  "indicators"),
                   "register: ", problems)
     provenance = _provenance(path, section, None, problems)
     columns = _columns(path, section.get("columns"), section, problems)
@@ -142,7 +144,7 @@ def read_register_spec(path: Path) -> tuple[RegisterSpec | None, list[Problem]]:
     figures = _figures(path, data.get("figures"), indicators, provenance, problems)
     series = _series(path, data.get("series"), indicators, provenance, problems)
     spec = RegisterSpec(path, file, str(section.get("sheet", "communes")), MappingProxyType(columns),
-                        MappingProxyType(indicators), provenance, figures, series)
+                        MappingProxyType(indicators), provenance, figures, series, str(section.get("credit") or ""))
     return spec, problems
 
 
