@@ -209,10 +209,10 @@ class Surface:
               line_width: float = 0.3) -> None:
         """A filled area bounded by closed rings (a map's territory); even-odd fill, so inner rings are holes."""
         path = self.canvas.beginPath()
-        for ring in rings:
-            path.moveTo(ring[0][0], self._y(ring[0][1]))
+        for ring in rings:  # a tenth of a point is invisible in print, and keeps the PDF small
+            path.moveTo(round(ring[0][0], 1), round(self._y(ring[0][1]), 1))
             for x, y in ring[1:]:
-                path.lineTo(x, self._y(y))
+                path.lineTo(round(x, 1), round(self._y(y), 1))
             path.close()
         self._paint(fill, stroke, line_width)
         self.canvas.setLineJoin(1)

@@ -7,8 +7,8 @@ The projection is the Lambert conformal conic of Lambert-93 (standard parallels 
 origin 46.5° N 3° E) on a sphere: conformal, the shape of France readers know; the sphere's error
 is far below a printed line's width at bulletin scale. The overseas départements are drawn where
 the outline file put them (the ANCT files bring them near the mainland as insets). Rings are then
-simplified for print (Douglas–Peucker, 0.3 pt tolerance) and specks smaller than half a square
-point dropped, so that the PDF stays small; coordinates are rounded to 0.01 pt.
+simplified for print (Douglas–Peucker, 0.4 pt tolerance) and specks smaller than half a square
+point dropped, so that the PDF stays small; coordinates are rounded to 0.1 pt.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bulletin.maps.outlines import Outlines, Point
 
 PARALLELS = (math.radians(44.0), math.radians(49.0))
 ORIGIN = (math.radians(3.0), math.radians(46.5))
-TOLERANCE = 0.3  # points: half a hairline, invisible in print
+TOLERANCE = 0.4  # points: less than a hairline's width, invisible in print
 MIN_AREA = 0.5  # square points: islands smaller than this are dropped
 
 _N = math.log(math.cos(PARALLELS[0]) / math.cos(PARALLELS[1])) / math.log(
@@ -91,7 +91,7 @@ def _keep(rings: list[list[Point]], tolerance: float) -> tuple[tuple[Point, ...]
 def _rounded(ring: list[Point]) -> tuple[Point, ...]:
     points: list[Point] = []
     for x, y in ring:
-        point = (round(x, 2), round(y, 2))
+        point = (round(x, 1), round(y, 1))
         if not points or point != points[-1]:
             points.append(point)
     return tuple(points)
