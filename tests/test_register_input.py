@@ -246,3 +246,21 @@ def test_an_impossible_date_in_edition_yaml_is_an_error_with_its_line(edition_co
     result = run_cli("check", "--data-dir", edition_copy)
     assert result.code == 1 and "Traceback" not in result.stderr
     assert f"Error: {edition_copy / 'edition.yaml'}:3: published: '2022-02-31' is not a real calendar date" in result.stderr
+
+
+def test_the_register_documentation_example_is_a_valid_declaration(tmp_path: Path) -> None:
+    from bulletin.maps.block import MAP_OPTIONS
+    from bulletin.register.spec import read_register_spec
+
+    text = (ROOT / "docs" / "register.md").read_text(encoding="utf-8")
+    examples = [e for e in re.findall(r"^```yaml\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL) if "register:" in e]
+    assert examples
+    for example in examples:
+        path = tmp_path / "register.yaml"
+        path.write_text(example, encoding="utf-8")
+        spec, problems = read_register_spec(path)
+        assert spec is not None and problems == [], problems
+        assert spec.figures and spec.series
+    for name in MAP_OPTIONS:
+        assert f"`{name}`" in text, f"map option {name!r} is not documented in docs/register.md"
+    assert "« Contours : ANCT, 2023 — Licence Ouverte 2.0 »" in text
