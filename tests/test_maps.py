@@ -262,3 +262,10 @@ def test_the_national_map_of_pvd_communes_per_departement(tmp_path: Path, ctx: C
     assert "0 : 4 départements (Hauts-de-Seine, Paris, Seine-Saint-Denis, Val-de-Marne)" in alt
     assert "Nièvre" in alt and "pas de donnée" not in alt
     assert pdf.stat().st_size < 120_000  # simplified outlines keep the page small
+    from pdfua.validator import validate
+
+    # Language, title display and XMP are set by the build's post-processing, not by a block.
+    document_level = {"UA-06-001", "UA-07-002", "UA-28-004"}
+    findings = [f"{f.rule_id}: {f.message}" for o in validate(str(pdf)).outcomes for f in o.findings
+                if f.rule_id not in document_level]
+    assert findings == []
