@@ -52,6 +52,17 @@ _LineLoader.add_constructor(
 )
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> object:
+    """A date; an impossible one (2022-02-31) stays text, so validation reports it with its line."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[arg-type]
+
+
 def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
     """Parse ``path``; a missing file or a syntax error raises ``error`` naming the line."""
     try:
