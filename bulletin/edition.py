@@ -54,6 +54,16 @@ class AsOf(dt.date):
         return f"AsOf({self.isoformat()!r}, {self.precision!r})"
 
     @property
+    def end(self) -> dt.date:
+        """The last day of the period: the date itself, the month's last day or 31 December."""
+        if self.precision == "year":
+            return dt.date(self.year, 12, 31)
+        if self.precision == "month":
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, self.day)
+
+    @property
     def text(self) -> str:
         """The date as written in the data: YYYY-MM-DD, YYYY-MM or YYYY."""
         return {"day": self.isoformat(), "month": self.isoformat()[:7], "year": str(self.year)}[self.precision]

@@ -62,9 +62,10 @@ def targets_from_edition(edition: Edition) -> Targets:
     opah = {category: int(figures[key].number) for category, key in OPAH_KEYS.items()}
     opah["classique"] = financed - sum(opah.values())
     funding = figures["chefs_projet.financement_anct_bdt"]
+    funded_by = getattr(funding.as_of, "end", funding.as_of)  # « engagés en 2021 »: by 31 December 2021
     return Targets(figures["conventions.communes_signataires"].as_of, cumulative("conventions.communes_signataires"),
                    cumulative("chefs_projet.en_poste"), int(figures["ort.communes_engagees"].number), opah,
-                   int(figures["services.france_services"].number), funding.number, funding.as_of,
+                   int(figures["services.france_services"].number), funding.number, funded_by,
                    {key: figure.source for key, figure in figures.items()})
 
 
