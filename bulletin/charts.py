@@ -19,7 +19,7 @@ from bulletin.fonts import text_width
 from bulletin.history import History
 from bulletin.textflow import Fragment, TextStyle, layout_text
 from bulletin.theme import MM, Theme
-from bulletin.typography import fr_integer, fr_month, fr_month_short, format_value
+from bulletin.typography import NumberFormat, fr_month, fr_month_short, format_value, shared_format
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class ChartData:
     sources: tuple[tuple[str, dt.date], ...]
     illustrative: bool
     provisional: bool = False
+
+    @property
+    def unit(self) -> str:
+        """The unit of the numbers drawn (the first curve's or bar's; validation keeps one per chart)."""
+        units = [c.unit for c in self.curves] + [s.unit for s in self.slices]
+        return units[0] if units else self.target_unit
 
 
 def chart_data(options: Any, edition: Edition, history: History | None = None) -> ChartData:
@@ -93,11 +99,47 @@ def value_text(value: Decimal, unit: str, compact: bool = False) -> str:
     return format_value(value if unit != "count" else int(value), unit)
 
 
-def nice_step(maximum: float, ticks: int = 4) -> float:
-    """A round tick step (1, 2, 2.5 or 5 × 10^k) giving about ``ticks`` intervals up to ``maximum``."""
-    raw = max(maximum, 1e-9) / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+def nice_step(span: Decimal, whole: bool = False, ticks: int = 4) -> Decimal:
+    """A round tick step (1, 2 or 5 × 10^k) giving about ``ticks`` intervals over ``span`` (> 0).
+
+    ``whole`` (counts) keeps the step a whole number. The step is an exact Decimal, so ticks are
+    exact multiples and never print as 0,30000000000000004.
+    """
+    raw = span / ticks
+    power = Decimal(1).scaleb(raw.adjusted())
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return max(step, Decimal(1)) if whole else step
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A linear value axis from ``low`` to ``high`` (multiples of ``step``; zero always inside)."""
+
+    low: Decimal
+    high: Decimal
+    step: Decimal
+
+    @property
+    def ticks(self) -> list[Decimal]:
+        """Every multiple of the step from low to high."""
+        count = int((self.high - self.low) / self.step)
+        return [self.low + self.step * k for k in range(count + 1)]
+
+    def fraction(self, value: Decimal | float) -> float:
+        """Where ``value`` falls on the axis: 0 at low, 1 at high."""
+        return float((Decimal(value) - self.low) / (self.high - self.low))
+
+
+def value_scale(values: list[Decimal], unit: str, headroom: Decimal = Decimal("1.08")) -> Scale:
+    """The axis for ``values``: from zero (or below, for negatives) to a round step above the largest.
+
+    Zero is always on the axis, so lengths compare honestly; all-zero data get one step above zero.
+    """
+    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
+    step = nice_step(high - low if high > low else Decimal(1), whole=unit == "count")
+    top = step * math.ceil(high * headroom / step)
+    bottom = step * math.floor(low * headroom / step)
+    return Scale(bottom, top if top > bottom else bottom + step, step)
 
 
 def draw_chart(surface: Any, box: Any, options: Any, data: ChartData, theme: Theme) -> None:
@@ -112,36 +154,37 @@ def _colors(theme: Theme) -> list[str]:
 
 def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
     size, font = theme.sizes["chart"], theme.font("regular")
-    values = [float(v) for c in data.curves for _, v in c.points] + ([float(data.target)] if data.target else [])
-    step = nice_step(max(values))
-    top_value = step * math.ceil(max(values) * 1.08 / step)
-    label_width = max(text_width(fr_integer(int(step * k)), font, size) for k in range(int(top_value / step) + 1))
-    legend_h = size * 1.8 if len(data.curves) > 1 or data.target else 0.0
-    end_labels = [value_text(c.points[-1][1], c.unit) for c in data.curves]
+    values = [v for c in data.curves for _, v in c.points] + ([data.target] if data.target is not None else [])
+    scale = value_scale(values, data.unit)
+    number = shared_format(values, data.unit, scale.step)
+    label_width = max(text_width(number(t), font, size) for t in scale.ticks)
+    legend_h = size * 1.8 if len(data.curves) > 1 or data.target is not None else 0.0
+    end_labels = [number(c.points[-1][1]) for c in data.curves]
     gutter = max(text_width(t, theme.font("bold"), size + 0.5) for t in end_labels) + 3 * MM
     left, right = box.x + label_width + 2 * MM, box.x + box.width - gutter
     top, bottom = box.y + legend_h + size, box.bottom - size * 2.4
     dates = [d for c in data.curves for d, _ in c.points]
     first, last = min(dates), max(dates)
 
-    def xy(day: dt.date, value: float) -> tuple[float, float]:
+    def xy(day: dt.date, value: Decimal | float) -> tuple[float, float]:
         span = max((last - first).days, 1)
-        return left + (right - left) * (day - first).days / span, bottom - (bottom - top) * value / top_value
+        return left + (right - left) * (day - first).days / span, bottom - (bottom - top) * scale.fraction(value)
 
-    _y_axis(surface, theme, left, right, step, top_value, lambda v: xy(first, v)[1])
-    _x_axis(surface, theme, sorted(set(dates)), lambda d: xy(d, 0)[0], bottom, right - left)
+    _y_axis(surface, theme, left, right, scale, number, lambda v: xy(first, v)[1])
+    _x_axis(surface, theme, sorted(set(dates)), lambda d: xy(d, 0)[0], xy(first, scale.low)[1], right - left)
     colors = _colors(theme)
     ends = []
     for index, curve in enumerate(data.curves):
-        points = [xy(d, float(v)) for d, v in curve.points]
-        surface.polyline(points, colors[index % len(colors)], 1.6)
+        points = [xy(d, v) for d, v in curve.points]
+        if len(points) > 1:
+            surface.polyline(points, colors[index % len(colors)], 1.6)
         for x, y in points:
             surface.circle(x, y, 1.3, colors[index % len(colors)])
         ends.append(points[-1][1] + size * 0.35)
     for text, baseline in zip(end_labels, spread_labels(ends, (size + 0.5) * 1.2), strict=True):
         surface.text(right + 2 * MM, baseline, text, theme.font("bold"), size + 0.5, theme.color("text"))
     if data.target is not None:
-        _target_line(surface, theme, left, right, xy(first, float(data.target))[1], data)
+        _target_line(surface, theme, left, right, xy(first, data.target)[1], number(data.target))
     if legend_h:
         _legend(surface, theme, box.x + label_width + 2 * MM, box.y + size, data, colors)
 
@@ -155,12 +198,14 @@ def spread_labels(baselines: list[float], gap: float) -> list[float]:
     return placed
 
 
-def _y_axis(surface: Any, theme: Theme, left: float, right: float, step: float, top_value: float, y_of: Any) -> None:
+def _y_axis(surface: Any, theme: Theme, left: float, right: float, scale: Scale, number: NumberFormat,
+            y_of: Any) -> None:
+    """Horizontal grid lines at every tick, labelled in the chart's number format (zero line darker)."""
     size, font = theme.sizes["chart"], theme.font("regular")
-    for k in range(int(round(top_value / step)) + 1):
-        y = y_of(step * k)
-        surface.line(left, y, right, y, theme.color("rule"), 0.5 if k else 0.9)
-        surface.text(left - 1.5 * MM, y + size * 0.35, fr_integer(int(step * k)), font, size, theme.color("muted"), "right")
+    for tick in scale.ticks:
+        y = y_of(tick)
+        surface.line(left, y, right, y, theme.color("rule"), 0.9 if tick == 0 else 0.5)
+        surface.text(left - 1.5 * MM, y + size * 0.35, number(tick), font, size, theme.color("muted"), "right")
 
 
 def _x_axis(surface: Any, theme: Theme, dates: list[dt.date], x_of: Any, bottom: float, width: float) -> None:
@@ -174,12 +219,10 @@ def _x_axis(surface: Any, theme: Theme, dates: list[dt.date], x_of: Any, bottom:
         surface.text(x, bottom + size * 1.7, fr_month_short(day), font, size, theme.color("muted"), "center")
 
 
-def _target_line(surface: Any, theme: Theme, left: float, right: float, y: float, data: ChartData) -> None:
+def _target_line(surface: Any, theme: Theme, left: float, right: float, y: float, value: str) -> None:
     red = theme.color("red")
     surface.line(left, y, right, y, red, 1.0, (3, 2))
-    text = "cible : " + value_text(data.target, data.target_unit)  # type: ignore[arg-type]
-    surface.text(left + 1 * MM, y - 1.2 * MM, text.replace(" :", "\u00a0:"), theme.font("bold"),
-                 theme.sizes["chart"], red)
+    surface.text(left + 1 * MM, y - 1.2 * MM, "cible\u00a0: " + value, theme.font("bold"), theme.sizes["chart"], red)
 
 
 def _legend(surface: Any, theme: Theme, x: float, y: float, data: ChartData, colors: list[str]) -> None:
@@ -193,55 +236,74 @@ def _legend(surface: Any, theme: Theme, x: float, y: float, data: ChartData, col
         surface.text(x + 6 * MM, y, "cible", font, size, theme.color("text"))
 
 
+def extent(values: list[Decimal]) -> tuple[float, float]:
+    """The range bars are drawn over: from min(0, values) to max(0, values), never empty."""
+    low, high = float(min([Decimal(0), *values])), float(max([Decimal(0), *values]))
+    return (low, high) if high > low else (low, low + 1.0)
+
+
 def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
     size, colors = theme.sizes["chart"], _colors(theme)
-    count = len(data.slices)
-    slot = box.width / count
+    values = [s.value for s in data.slices]
+    number, (low, high) = shared_format(values, data.unit), extent(values)
+    slot = box.width / len(data.slices)
     label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
     labels = [layout_text([Fragment(s.label, label_style)], slot - 2 * MM, size * 1.2) for s in data.slices]
     label_h = max(layout.height for layout in labels)
-    top, bottom = box.y + size * 1.8, box.bottom - label_h - 1.5 * MM
-    maximum = max(float(s.value) for s in data.slices) or 1.0
-    compact = any(s.unit == "eur" and s.value >= 1_000_000 for s in data.slices)
-    surface.line(box.x, bottom, box.x + box.width, bottom, theme.color("muted"), 0.8)
+    top, bottom = box.y + size * 1.8, box.bottom - label_h - 1.5 * MM - (size * 1.8 if low < 0 else 0.0)
+
+    def y_of(value: Decimal | float) -> float:
+        return bottom - (bottom - top) * (float(value) - low) / (high - low)
+
+    zero = y_of(0)
     for index, (item, layout) in enumerate(zip(data.slices, labels, strict=True)):
-        height = (bottom - top) * float(item.value) / maximum
-        x = box.x + index * slot + slot * 0.2
-        surface.rect(x, bottom - height, slot * 0.6, height, fill=colors[index % len(colors)])
-        surface.text(x + slot * 0.3, bottom - height - 1.5 * MM, value_text(item.value, item.unit, compact),
-                     theme.font("bold"), size + 0.5, theme.color("text"), "center")
-        surface.text_layout(layout, box.x + index * slot + 1 * MM, bottom + 1.5 * MM, slot - 2 * MM, "center")
+        y, x = y_of(item.value), box.x + index * slot + slot * 0.2
+        surface.rect(x, min(y, zero), slot * 0.6, abs(zero - y), fill=colors[index % len(colors)])
+        baseline = y - 1.5 * MM if item.value >= 0 else y + size + 1.5 * MM
+        surface.text(x + slot * 0.3, baseline, number(item.value), theme.font("bold"), size + 0.5,
+                     theme.color("text"), "center")
+        surface.text_layout(layout, box.x + index * slot + 1 * MM, box.bottom - label_h, slot - 2 * MM, "center")
+    surface.line(box.x, zero, box.x + box.width, zero, theme.color("muted"), 0.8)
 
 
 def _hbar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
-    size = theme.sizes["chart"]
+    size, bold = theme.sizes["chart"], theme.font("bold")
     label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
+    values = [s.value for s in data.slices]
+    number, (low, high) = shared_format(values, data.unit), extent(values)
     label_w = box.width * 0.42
-    compact = any(s.unit == "eur" and s.value >= 1_000_000 for s in data.slices)
-    value_w = max(text_width(value_text(s.value, s.unit, compact), theme.font("bold"), size + 0.5) for s in data.slices)
-    bar_area = box.width - label_w - value_w - 4 * MM
+    value_w = max(text_width(number(v), bold, size + 0.5) for v in values) + 1.5 * MM
+    left = box.x + label_w + (value_w if low < 0 else 0.0)  # negative bars need room for their value
+    bar_area = box.x + box.width - value_w - left
     row = box.height / len(data.slices)
-    maximum = max(float(s.value) for s in data.slices) or 1.0
+    zero = left + bar_area * (0 - low) / (high - low)
     color = theme.color(theme.palette[0])
     for index, item in enumerate(data.slices):
         y = box.y + index * row
         layout = layout_text([Fragment(item.label, label_style)], label_w - 2 * MM, size * 1.2)
         surface.text_layout(layout, box.x, y + (row - layout.height) / 2, label_w - 2 * MM, "right")
-        length = bar_area * float(item.value) / maximum
+        end = zero + bar_area * float(item.value) / (high - low)
         bar_h = min(row * 0.62, 6 * MM)
-        surface.rect(box.x + label_w, y + (row - bar_h) / 2, max(length, 0.5), bar_h, fill=color)
-        surface.text(box.x + label_w + length + 1.5 * MM, y + row / 2 + size * 0.35,
-                     value_text(item.value, item.unit, compact), theme.font("bold"), size + 0.5, theme.color("text"))
+        surface.rect(min(zero, end), y + (row - bar_h) / 2, max(abs(end - zero), 0.5), bar_h, fill=color)
+        right_side = item.value >= 0
+        surface.text(end + (1.5 * MM if right_side else -1.5 * MM), y + row / 2 + size * 0.35, number(item.value),
+                     bold, size + 0.5, theme.color("text"), "left" if right_side else "right")
+    if low < 0:
+        surface.line(zero, box.y, zero, box.bottom, theme.color("muted"), 0.8)
 
 
 def _donut_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
     colors = _colors(theme)
     radius = min(box.height, box.width * 0.45) / 2 - 1 * MM
     cx, cy = box.x + radius + 1 * MM, box.y + box.height / 2
-    total = sum(float(s.value) for s in data.slices) or 1.0
+    total = sum(float(s.value) for s in data.slices if s.value > 0)
+    if total <= 0:  # nothing to share out: an empty ring, the legend says the values
+        surface.ring_segment(cx, cy, radius, radius * 0.58, 0.0, 359.99, theme.color("rule"))
     start = 0.0
     for index, item in enumerate(data.slices):
-        extent = 360.0 * float(item.value) / total
+        if item.value <= 0 or total <= 0:
+            continue  # a 0 % slice has no arc; it stays in the legend
+        extent = min(360.0 * float(item.value) / total, 359.99)
         surface.ring_segment(cx, cy, radius, radius * 0.58, start, extent, colors[index % len(colors)])
         start += extent
     _donut_legend(surface, theme, cx + radius + 4 * MM, box, data, colors)

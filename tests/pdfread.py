@@ -176,3 +176,44 @@ def element_text(elem: pikepdf.Dictionary, texts: dict[tuple[int, int], str], pa
         elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
             parts.append(element_text(kid, texts, page_numbers))
     return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class TextRect:
+    """One text object's box (PDF points, bottom-left origin) and the text inside it."""
+
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+def text_rects(path: Path) -> list[list[TextRect]]:
+    """The boxes pdfium gives each text object of each page (a label, a word, a line…), with their text."""
+    document = pdfium.PdfDocument(str(path))
+    pages = []
+    try:
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+            pages.append([TextRect(textpage.get_text_bounded(*r), *r) for r in rects])
+    finally:
+        document.close()
+    return pages
+
+
+def labels(rects: list[TextRect], gap: float = 1.5) -> list[TextRect]:
+    """Text objects drawn one after the other and touching on one line, joined: a number and its
+    fallback-font minus sign, a number and its superscript ordinal, a value and its unit."""
+    joined: list[TextRect] = []
+    for rect in rects:
+        last = joined[-1] if joined else None
+        same_line = last is not None and (min(last.top, rect.top) - max(last.bottom, rect.bottom)
+                                          > 0.3 * min(last.top - last.bottom, rect.top - rect.bottom))
+        if last is not None and same_line and -0.5 <= rect.left - last.right <= gap:
+            joined[-1] = TextRect(last.text.rstrip("\r\n") + rect.text, last.left, min(last.bottom, rect.bottom),
+                                  rect.right, max(last.top, rect.top))
+        else:
+            joined.append(rect)
+    return joined

@@ -1,0 +1,189 @@
+"""Charts as a reader sees them: one small FICTITIOUS edition per case, built through the CLI,
+its PDF read back with pypdfium2 (labels, ticks, sources)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from bulletin import charts
+from bulletin.charts import ChartData
+from bulletin.fonts import register_fonts
+from bulletin.geometry import Box
+from bulletin.surface import Surface
+from bulletin.theme import load_theme
+from conftest import ROOT, run_cli
+from pdfread import TextRect, flat, labels, page_texts, text_rects
+
+HEADER = "key,value,unit,as_of,source,status,note\n"
+SERIES_HEADER = "series,x,value,unit,as_of,source,status,note\n"
+NUMBER = re.compile(r"^[\u2212\d][\d\u202f\u00a0 ]*(,\d+)?([\u202f\u00a0 ]?(%|€|M€|Md€))?$")
+
+
+def chart_edition(mini: tuple[Path, Path], chart: str, series: list[str] = (), figures: list[str] = ()) -> tuple[Path, Path]:  # type: ignore[assignment]
+    """The mini edition with extra series rows and figures, and a layout holding only ``chart``."""
+    edition, layout = mini
+    if series:
+        (edition / "series.csv").write_text(SERIES_HEADER + "".join(row + "\n" for row in series), encoding="utf-8")
+    with (edition / "figures.csv").open("a", encoding="utf-8") as handle:
+        handle.writelines(row + "\n" for row in figures)
+    text = layout.read_text(encoding="utf-8")
+    head = text[:text.index("pages:")]
+    layout.write_text(head + "pages:\n  - section: \"Graphiques\"\n    accent: coral\n    blocks:\n"
+                      + "".join(f"      - {line}\n" for line in chart.strip().splitlines()), encoding="utf-8")
+    return edition, layout
+
+
+def spaces(text: str) -> str:
+    """Text with U+202F and U+00A0 shown as the plain spaces a reader sees (pdfium reads U+00A0 so)."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def build_pdf(edition: Path, layout: Path, output: Path) -> Path:
+    """Build through the CLI; the build must succeed without a traceback."""
+    result = run_cli("build", "--draft", "--data-dir", edition, "--layout", layout, "--output", output)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.code == 0, result.stderr
+    return output
+
+
+def numbers_on_page(pdf: Path) -> list[TextRect]:
+    """Every text object of page 1 that reads as a number (with its unit)."""
+    return [r for r in labels(text_rects(pdf)[0]) if NUMBER.match(r.text.strip())]
+
+
+def split_ticks(pdf: Path) -> tuple[list[str], list[str]]:
+    """(y-axis labels top to bottom, the other numbers): ticks are right-aligned in the leftmost column."""
+    numbers = numbers_on_page(pdf)
+    edge = min(r.right for r in numbers)
+    column = [r for r in numbers if r.right < edge + 2.0]  # right-aligned; ink boxes differ by a glyph
+    others = [r.text.strip() for r in numbers if r not in column]
+    return [r.text.strip() for r in sorted(column, key=lambda r: -r.top)], others
+
+
+def y_ticks(pdf: Path) -> list[str]:
+    """The y-axis labels, top to bottom."""
+    return split_ticks(pdf)[0]
+
+
+def value_of(label: str) -> Decimal:
+    """The number a French label shows (« −1 234,5 % » → -1234.5)."""
+    digits = re.sub(r"[\u202f\u00a0 ]|%|M€|Md€|€", "", label).replace("\u2212", "-").replace(",", ".")
+    return Decimal(digits)
+
+
+def assert_even_ticks(ticks: list[str]) -> None:
+    """Ticks are distinct, evenly spaced and printed with the same decimals."""
+    assert len(ticks) >= 2, ticks
+    assert len(set(ticks)) == len(ticks), ticks
+    values = [value_of(t) for t in ticks][::-1]
+    steps = {b - a for a, b in zip(values, values[1:])}
+    assert len(steps) == 1 and steps.pop() > 0, ticks
+    assert len({len(t.split(",")[1]) if "," in t else 0 for t in ticks}) == 1, ticks
+
+
+def series_rows(name: str, unit: str, points: list[tuple[str, str]]) -> list[str]:
+    return [f"{name},{day},{value},{unit},{day},ANCT,published," for day, value in points]
+
+
+LINE = "{type: chart, id: g, kind: line, title: \"Courbe\", series: [t.s], height: 70}"
+DATES = ["2021-07-01", "2021-10-01", "2022-02-01"]
+
+
+def test_a_line_of_zeros_draws_with_a_zero_axis(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    edition, layout = chart_edition(mini, LINE, series_rows("t.s", "count", [(d, "0") for d in DATES]))
+    pdf = build_pdf(edition, layout, tmp_path / "zeros.pdf")
+    ticks = y_ticks(pdf)
+    assert_even_ticks(ticks)
+    assert ticks[-1] == "0"
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (["0.1", "0.2", "0.4"], ["0,5 %", "0,4 %", "0,3 %", "0,2 %", "0,1 %", "0,0 %"]),
+    (["0.5", "1.2", "1.9"], ["2,5 %", "2,0 %", "1,5 %", "1,0 %", "0,5 %", "0,0 %"]),
+])
+def test_y_ticks_keep_the_decimals_of_their_step(mini: tuple[Path, Path], tmp_path: Path, values: list[str],
+                                                 expected: list[str]) -> None:
+    points = list(zip(DATES, values, strict=True))
+    edition, layout = chart_edition(mini, LINE, series_rows("t.s", "percent", points))
+    ticks = y_ticks(build_pdf(edition, layout, tmp_path / "ticks.pdf"))
+    assert [spaces(t) for t in ticks] == expected
+    assert_even_ticks(ticks)
+
+
+def test_tiny_values_get_ticks_and_labels_that_are_not_zero(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    points = list(zip(DATES, ["0.001", "0.002", "0.001"], strict=True))
+    edition, layout = chart_edition(mini, LINE, series_rows("t.s", "percent", points))
+    pdf = build_pdf(edition, layout, tmp_path / "tiny.pdf")
+    ticks, labels = split_ticks(pdf)
+    assert_even_ticks(ticks)
+    assert labels and all(value_of(label) in (Decimal("0.001"), Decimal("0.002")) for label in labels), labels
+
+
+DONUT = ("{type: chart, id: g, kind: donut, title: \"Parts\", height: 45, "
+         "figures: [{figure: t.a, label: Aucun}, {figure: t.b, label: Tous}]}")
+
+
+def test_a_zero_percent_donut_slice_is_listed_not_drawn(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    figures = ["t.a,0,percent,2022-02-01,ANCT,published,", "t.b,100,percent,2022-02-01,ANCT,published,"]
+    edition, layout = chart_edition(mini, DONUT, figures=figures)
+    text = spaces(flat(page_texts(build_pdf(edition, layout, tmp_path / "donut.pdf"))[0]))
+    assert "Aucun 0 %" in text and "Tous 100 %" in text
+
+
+BAR = ("{type: chart, id: g, kind: bar, title: \"Montants\", height: 60, "
+       "figures: [{figure: t.a, label: Seul}]}")
+
+
+def test_a_single_bar_draws(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    edition, layout = chart_edition(mini, BAR, figures=["t.a,2457000,eur,2022-02-01,ANCT,published,"])
+    text = spaces(flat(page_texts(build_pdf(edition, layout, tmp_path / "bar.pdf"))[0]))
+    assert "2,5 M€" in text and "Seul" in text
+
+
+def draw_alone(path: Path, kind: str, data: ChartData) -> Path:
+    """Draw one chart on an empty A4 page (for values the data format cannot hold, such as negatives)."""
+    theme = load_theme(ROOT / "layouts" / "themes" / "pvd.yaml")
+    register_fonts(theme)
+    canvas = Canvas(str(path), pagesize=(theme.page.width, theme.page.height))
+    charts.draw_chart(Surface(canvas, theme.page.height), Box(60, 100, 420, 220), {"kind": kind}, data, theme)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def signed_data(kind: str) -> ChartData:
+    values = [Decimal("-5.5"), Decimal("3"), Decimal("-1.2")]
+    if kind == "line":
+        days = [dt.date(2021, 7, 1), dt.date(2021, 10, 1), dt.date(2022, 2, 1)]
+        return ChartData((charts.Curve("Solde", tuple(zip(days, values, strict=True)), "percent"),), (), None,
+                         "count", (), False)
+    slices = tuple(charts.Slice(label, v, "percent") for label, v in zip(["Baisse", "Hausse", "Recul"], values))
+    return ChartData((), slices, None, "count", (), False)
+
+
+@pytest.mark.parametrize("kind", ["line", "bar", "hbar"])
+def test_negative_values_draw_on_both_sides_of_zero(tmp_path: Path, kind: str) -> None:
+    pdf = draw_alone(tmp_path / f"{kind}.pdf", kind, signed_data(kind))
+    labels = {spaces(r.text.strip()): r for r in numbers_on_page(pdf)}
+    assert {"−5,5 %", "3,0 %", "−1,2 %"} <= set(labels) or kind == "line", sorted(labels)
+    if kind == "line":
+        ticks = y_ticks(pdf)
+        assert_even_ticks(ticks)
+        assert any(t.startswith("\u2212") for t in ticks) and "0,0\u202f%" in ticks, ticks
+        assert value_of(ticks[-1]) <= Decimal("-5.5") and value_of(ticks[0]) >= 3
+    elif kind == "bar":  # the negative value is printed below the positive one
+        assert labels["−5,5 %"].top < labels["3,0 %"].bottom
+    else:  # the negative value is printed left of the positive one
+        assert labels["−5,5 %"].right < labels["3,0 %"].left
+
+
+def test_a_single_point_draws_its_marker_and_value(tmp_path: Path) -> None:
+    curve = charts.Curve("Seul", ((dt.date(2022, 2, 1), Decimal("1579")),), "count")
+    pdf = draw_alone(tmp_path / "one.pdf", "line", ChartData((curve,), (), None, "count", (), False))
+    assert "1\u202f579" in [r.text.strip() for r in numbers_on_page(pdf)]
