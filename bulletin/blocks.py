@@ -413,7 +413,7 @@ class ChartBlock(BaseBlock):
         plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
                    chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
-            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme)
+            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme, self.ctx.accent)
         surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
         if table_height:
             self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))

@@ -92,11 +92,26 @@ def chart_data(options: Any, edition: Edition, history: History | None = None) -
                      target.unit if target else "count", unique, illustrative, provisional)
 
 
-def value_text(value: Decimal, unit: str, compact: bool = False) -> str:
-    """A chart value in French typography (compact amounts for bars of millions)."""
-    if unit == "eur" and compact:
-        return format_value(value, unit, "compact")
+def value_text(value: Decimal, unit: str) -> str:
+    """A value in full, as the data table under a chart prints it (« 1 046 000 000 € »)."""
     return format_value(value if unit != "count" else int(value), unit)
+
+
+def drawn_values(data: ChartData) -> list[Decimal]:
+    """Every number a chart prints: points, target and bars or slices."""
+    values = [v for c in data.curves for _, v in c.points] + [s.value for s in data.slices]
+    return values + ([data.target] if data.target is not None else [])
+
+
+def line_scale(data: ChartData) -> Scale:
+    """The value axis of a line chart."""
+    return value_scale(drawn_values(data), data.unit)
+
+
+def chart_format(data: ChartData) -> NumberFormat:
+    """The one number format of all the labels of a chart: values, ticks, target, legend, alt text."""
+    step = line_scale(data).step if data.curves else None
+    return shared_format(drawn_values(data), data.unit, step)
 
 
 def nice_step(span: Decimal, whole: bool = False, ticks: int = 4) -> Decimal:
@@ -142,21 +157,43 @@ def value_scale(values: list[Decimal], unit: str, headroom: Decimal = Decimal("1
     return Scale(bottom, top if top > bottom else bottom + step, step)
 
 
-def draw_chart(surface: Any, box: Any, options: Any, data: ChartData, theme: Theme) -> None:
-    """Draw the chart of kind ``options['kind']`` inside ``box``."""
-    {"line": _line_chart, "bar": _bar_chart, "hbar": _hbar_chart, "donut": _donut_chart}[options["kind"]](
-        surface, box, data, theme)
+def draw_chart(surface: Any, box: Any, options: Any, data: ChartData, theme: Theme, accent: str | None = None) -> None:
+    """Draw the chart of kind ``options['kind']`` inside ``box``; ``accent`` is the page's accent colour name."""
+    kind = options["kind"]
+    colors = chart_colors(theme, accent, single=kind in ("bar", "hbar") or len(data.curves) == 1)
+    {"line": _line_chart, "bar": _bar_chart, "hbar": _hbar_chart, "donut": _donut_chart}[kind](
+        surface, box, data, theme, colors)
 
 
-def _colors(theme: Theme) -> list[str]:
-    return [theme.color(name) for name in theme.palette]
+def chart_colors(theme: Theme, accent: str | None, single: bool) -> list[str]:
+    """The colours of a chart's series: one colour for a single series, the theme's palette otherwise.
+
+    A single series (every bar of a bar chart, the one curve of a line chart) encodes nothing by
+    colour, so it takes the page's accent when the accent stands out on white paper (contrast
+    ≥ 3:1, WCAG 2.1 criterion 1.4.11 for graphical objects), else the theme's primary colour.
+    """
+    if not single:
+        return [theme.color(name) for name in theme.palette]
+    color = theme.color(accent) if accent else theme.color("primary")
+    return [color if contrast_ratio(color, "#FFFFFF") >= 3.0 else theme.color("primary")]
 
 
-def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(color: str) -> float:
+    """Relative luminance of a ``#RRGGBB`` colour (WCAG 2.1 definition, sRGB)."""
+    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: list[str]) -> None:
     size, font = theme.sizes["chart"], theme.font("regular")
-    values = [v for c in data.curves for _, v in c.points] + ([data.target] if data.target is not None else [])
-    scale = value_scale(values, data.unit)
-    number = shared_format(values, data.unit, scale.step)
+    scale, number = line_scale(data), chart_format(data)
     label_width = max(text_width(number(t), font, size) for t in scale.ticks)
     legend_h = size * 1.8 if len(data.curves) > 1 or data.target is not None else 0.0
     end_labels = [number(c.points[-1][1]) for c in data.curves]
@@ -172,7 +209,6 @@ def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
 
     _y_axis(surface, theme, left, right, scale, number, lambda v: xy(first, v)[1])
     _x_axis(surface, theme, sorted(set(dates)), lambda d: xy(d, 0)[0], xy(first, scale.low)[1], right - left)
-    colors = _colors(theme)
     ends = []
     for index, curve in enumerate(data.curves):
         points = [xy(d, v) for d, v in curve.points]
@@ -242,10 +278,10 @@ def extent(values: list[Decimal]) -> tuple[float, float]:
     return (low, high) if high > low else (low, low + 1.0)
 
 
-def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
-    size, colors = theme.sizes["chart"], _colors(theme)
+def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: list[str]) -> None:
+    size = theme.sizes["chart"]
     values = [s.value for s in data.slices]
-    number, (low, high) = shared_format(values, data.unit), extent(values)
+    number, (low, high) = chart_format(data), extent(values)
     slot = box.width / len(data.slices)
     label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
     labels = [layout_text([Fragment(s.label, label_style)], slot - 2 * MM, size * 1.2) for s in data.slices]
@@ -266,20 +302,19 @@ def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
     surface.line(box.x, zero, box.x + box.width, zero, theme.color("muted"), 0.8)
 
 
-def _hbar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
+def _hbar_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: list[str]) -> None:
     size, bold = theme.sizes["chart"], theme.font("bold")
     label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
     values = [s.value for s in data.slices]
-    number, (low, high) = shared_format(values, data.unit), extent(values)
+    number, (low, high) = chart_format(data), extent(values)
     label_w = box.width * 0.42
     value_w = max(text_width(number(v), bold, size + 0.5) for v in values) + 1.5 * MM
     left = box.x + label_w + (value_w if low < 0 else 0.0)  # negative bars need room for their value
     bar_area = box.x + box.width - value_w - left
     row = box.height / len(data.slices)
     zero = left + bar_area * (0 - low) / (high - low)
-    color = theme.color(theme.palette[0])
     for index, item in enumerate(data.slices):
-        y = box.y + index * row
+        y, color = box.y + index * row, colors[index % len(colors)]
         layout = layout_text([Fragment(item.label, label_style)], label_w - 2 * MM, size * 1.2)
         surface.text_layout(layout, box.x, y + (row - layout.height) / 2, label_w - 2 * MM, "right")
         end = zero + bar_area * float(item.value) / (high - low)
@@ -292,8 +327,7 @@ def _hbar_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
         surface.line(zero, box.y, zero, box.bottom, theme.color("muted"), 0.8)
 
 
-def _donut_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
-    colors = _colors(theme)
+def _donut_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: list[str]) -> None:
     radius = min(box.height, box.width * 0.45) / 2 - 1 * MM
     cx, cy = box.x + radius + 1 * MM, box.y + box.height / 2
     total = sum(float(s.value) for s in data.slices if s.value > 0)
@@ -310,12 +344,12 @@ def _donut_chart(surface: Any, box: Any, data: ChartData, theme: Theme) -> None:
 
 
 def _donut_legend(surface: Any, theme: Theme, x: float, box: Any, data: ChartData, colors: list[str]) -> None:
-    size = theme.sizes["chart"]
+    size, number = theme.sizes["chart"], chart_format(data)
     width = box.x + box.width - x - 5 * MM
     style = TextStyle(theme.font("regular"), size, theme.color("text"))
-    layouts = [layout_text([Fragment(s.label + " ", style),
-                            Fragment(value_text(s.value, s.unit), TextStyle(theme.font("bold"), size, theme.color("text")))],
-                           width, size * 1.25) for s in data.slices]
+    bold = TextStyle(theme.font("bold"), size, theme.color("text"))
+    layouts = [layout_text([Fragment(s.label + " ", style), Fragment(number(s.value), bold)], width, size * 1.25)
+               for s in data.slices]
     total = sum(layout.height for layout in layouts) + (len(layouts) - 1) * 1.5 * MM
     y = box.y + (box.height - total) / 2
     for index, layout in enumerate(layouts):
@@ -325,15 +359,15 @@ def _donut_legend(surface: Any, theme: Theme, x: float, box: Any, data: ChartDat
 
 
 def describe(title: str, options: Any, data: ChartData) -> str:
-    """A French text alternative listing the numbers the chart draws."""
-    parts = []
+    """A French text alternative listing the numbers the chart draws, as its labels print them."""
+    number, parts = chart_format(data), []
     for curve in data.curves:
-        points = ", ".join(f"{value_text(v, curve.unit)} en {fr_month(d)}" for d, v in curve.points)
+        points = ", ".join(f"{number(v)} en {fr_month(d)}" for d, v in curve.points)
         parts.append(f"{curve.label} : {points}" if len(data.curves) > 1 else points)
-    parts += [f"{s.label} : {value_text(s.value, s.unit)}" for s in data.slices]
+    parts += [f"{s.label} : {number(s.value)}" for s in data.slices]
     text = f"{title} : " + " ; ".join(parts) + "."
     if data.target is not None:
-        text += f" Cible : {value_text(data.target, data.target_unit)}."
+        text += f" Cible : {number(data.target)}."
     if data.illustrative:
         text += " Données illustratives."
     return text

@@ -217,3 +217,25 @@ def labels(rects: list[TextRect], gap: float = 1.5) -> list[TextRect]:
         else:
             joined.append(rect)
     return joined
+
+
+def figure_fills(path: Path, page_index: int = 0) -> list[tuple[str, str]]:
+    """(shape, #RRGGBB) of every filled shape drawn inside a Figure (a chart) of a page, in drawing
+    order; shape is "rect" for a rectangle (bars, legend keys) and "path" for other shapes."""
+    fills: list[tuple[str, str]] = []
+    with pikepdf.open(path) as pdf:
+        stack: list[str] = []
+        color, shape = "#000000", "path"
+        for operands, operator in pikepdf.parse_content_stream(pdf.pages[page_index]):
+            op = str(operator)
+            if op in ("BDC", "BMC"):
+                stack.append(str(operands[0]))
+            elif op == "EMC":
+                stack.pop()
+            elif op == "rg":
+                color = "#" + "".join(f"{round(float(v) * 255):02X}" for v in operands)
+            elif op in ("re", "m"):
+                shape = "rect" if op == "re" else "path"
+            elif op in ("f", "F", "f*", "B", "B*", "b", "b*") and "/Figure" in stack:
+                fills.append((shape, color))
+    return fills

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pikepdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
@@ -18,7 +19,7 @@ from bulletin.geometry import Box
 from bulletin.surface import Surface
 from bulletin.theme import load_theme
 from conftest import ROOT, run_cli
-from pdfread import TextRect, flat, labels, page_texts, text_rects
+from pdfread import TextRect, figure_fills, flat, labels, page_texts, structure_elements, text_rects
 
 HEADER = "key,value,unit,as_of,source,status,note\n"
 SERIES_HEADER = "series,x,value,unit,as_of,source,status,note\n"
@@ -187,3 +188,63 @@ def test_a_single_point_draws_its_marker_and_value(tmp_path: Path) -> None:
     curve = charts.Curve("Seul", ((dt.date(2022, 2, 1), Decimal("1579")),), "count")
     pdf = draw_alone(tmp_path / "one.pdf", "line", ChartData((curve,), (), None, "count", (), False))
     assert "1\u202f579" in [r.text.strip() for r in numbers_on_page(pdf)]
+
+
+def amounts(values: list[int]) -> list[str]:
+    return [f"t.m{index},{value},eur,2022-02-01,ANCT,published," for index, value in enumerate(values)]
+
+
+def amount_chart(kind: str, count: int, accent: str = "coral") -> str:
+    entries = ", ".join(f"{{figure: t.m{index}, label: Poste {chr(65 + index)}}}" for index in range(count))
+    return f"{{type: chart, id: g, kind: {kind}, title: \"Montants\", height: 60, figures: [{entries}]}}"
+
+
+def with_accent(layout: Path, accent: str) -> None:
+    layout.write_text(layout.read_text(encoding="utf-8").replace("accent: coral", f"accent: {accent}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("accent", "expected"), [("coral", "#E85957"), ("blue", "#104590"),
+                                                  ("green", "#000091"), ("orange", "#000091")])
+@pytest.mark.parametrize("kind", ["bar", "hbar"])
+def test_bars_of_one_series_share_one_colour_the_accent_when_dark_enough(mini: tuple[Path, Path], tmp_path: Path,
+                                                                           kind: str, accent: str, expected: str) -> None:
+    edition, layout = chart_edition(mini, amount_chart(kind, 4), figures=amounts([18_200_000, 8_900_000, 2_457_000, 1_600_000]))
+    with_accent(layout, accent)
+    fills = figure_fills(build_pdf(edition, layout, tmp_path / "bars.pdf"))
+    bars = [color for shape, color in fills if shape == "rect"]
+    assert len(bars) == 4 and set(bars) == {expected}, fills
+
+
+def test_a_donut_keeps_one_colour_per_slice(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    edition, layout = chart_edition(mini, amount_chart("donut", 3), figures=amounts([18_200_000, 8_900_000, 2_457_000]))
+    fills = figure_fills(build_pdf(edition, layout, tmp_path / "donut.pdf"))
+    slices = [color for shape, color in fills if shape == "path"]
+    keys = [color for shape, color in fills if shape == "rect"]
+    assert len(set(slices)) == 3 and keys == slices, fills
+
+
+@pytest.mark.parametrize(("kind", "values", "printed", "absent"), [
+    ("bar", [18_200_000, 8_900_000, 2_457_000], ["18,2 M€", "8,9 M€", "2,5 M€"], ["2,457"]),
+    ("hbar", [6_246_000_000, 212_000_000], ["6 246 M€", "212 M€"], ["Md€"]),  # not « 6,2 Md€ » beside « 212 M€ »
+    ("bar", [1_046_000_000, 907_000_000, 212_000_000], ["1 046 M€", "907 M€", "212 M€"], ["Md€"]),
+    ("donut", [18_200_000, 2_457_000], ["Poste A 18,2 M€", "Poste B 2,5 M€"], ["18 200 000"]),
+])
+def test_one_number_format_per_chart(mini: tuple[Path, Path], tmp_path: Path, kind: str, values: list[int],
+                                     printed: list[str], absent: list[str]) -> None:
+    edition, layout = chart_edition(mini, amount_chart(kind, len(values)), figures=amounts(values))
+    pdf = build_pdf(edition, layout, tmp_path / "format.pdf")
+    text = spaces(flat(page_texts(pdf)[0]))
+    for label in printed:
+        assert label in text
+    for label in absent:
+        assert label not in text
+    with pikepdf.open(pdf) as document:  # the text alternative says the same numbers
+        alt = spaces(next(str(e.Alt) for e in structure_elements(document) if e.S == "/Figure"))
+    assert all(label.split(" ", 2)[-1] in alt for label in printed), alt
+
+
+def test_donut_percentages_share_their_decimals(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    figures = ["t.a,70,percent,2022-02-01,ANCT,published,", "t.b,29.5,percent,2022-02-01,ANCT,published,"]
+    edition, layout = chart_edition(mini, DONUT, figures=figures)
+    text = spaces(flat(page_texts(build_pdf(edition, layout, tmp_path / "donut.pdf"))[0]))
+    assert "Aucun 70,0 %" in text and "Tous 29,5 %" in text
