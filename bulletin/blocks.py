@@ -86,6 +86,14 @@ def source_line(provenances: list[Provenance]) -> str:
     return f"{label}{NBSP}: " + " ; ".join(f"{s}, {fr_date(d)}" for s, d in seen)
 
 
+def chart_source_line(sources: tuple[tuple[str, dt.date], ...]) -> str:
+    """« Sources : APVF, 8 juillet 2021 ; ANCT, 1er décembre 2021, 1er février 2022 »: every source and
+    as-of date a chart draws, grouped by :func:`bulletin.charts.group_sources`."""
+    groups = charts.group_sources(sources)
+    label = "Source" if len(sources) == 1 else "Sources"
+    return f"{label}{NBSP}: " + " ; ".join(", ".join([*names, *map(fr_date, dates)]) for names, dates in groups)
+
+
 class BaseBlock:
     """Shared plumbing: spec, context and default answers of the block protocol."""
 
@@ -368,8 +376,7 @@ class ChartBlock(BaseBlock):
 
     def _footer(self, width: float) -> TextLayout:
         data = self.data
-        sources = [Provenance(s, d, "published") for s, d in data.sources]
-        fragments = [Fragment(source_line(sources), self.ctx.style("note", "italic", "muted"))]
+        fragments = [Fragment(chart_source_line(data.sources), self.ctx.style("note", "italic", "muted"))]
         if data.provisional:
             fragments.append(Fragment(" — données provisoires", self.ctx.style("note", "italic", "muted")))
         if data.illustrative:

@@ -59,37 +59,67 @@ class ChartData:
         return units[0] if units else self.target_unit
 
 
+Provenance = tuple[str, dt.date, str]  # source, as-of date, status of one drawn number
+
+
 def chart_data(options: Any, edition: Edition, history: History | None = None) -> ChartData:
-    """Resolve a chart's series (or figure history), figures and target from the edition."""
-    curves, sources, illustrative = [], [], False
-    legend = list(options["legend"])
-    for index, key in enumerate(options["history"]):
-        figure = edition.figures[key]
-        label = legend[index] if index < len(legend) else key
-        curves.append(Curve(label, tuple((history or History()).points(key, edition)), figure.unit))
-        sources.append((figure.source, figure.as_of))
-        illustrative |= figure.illustrative
-    legend = legend[len(options["history"]):]
-    for index, name in enumerate(options["series"]):
-        points = edition.series[name]
-        label = legend[index] if index < len(legend) else name
-        curves.append(Curve(label, tuple((p.x, p.value) for p in points), points[0].unit))  # type: ignore[misc]
-        sources += [(p.source, p.as_of) for p in points[-1:]]
-        illustrative |= any(p.status == "illustrative" for p in points)
-    slices = []
+    """Resolve a chart's series (or figure history), figures and target from the edition.
+
+    ``sources`` names the source and as-of date of every number drawn — each point of each curve,
+    each bar or slice, the target — deduplicated, in drawing order.
+    """
+    drawn: list[tuple[Curve | Slice, list[Provenance]]] = []
+    legend = iter(options["legend"])
+    for key in options["history"]:
+        drawn.append(_history_curve(key, next(legend, key), edition, history or History()))
+    for name in options["series"]:
+        drawn.append(_series_curve(name, next(legend, name), edition))
     for key, label in options["figures"]:
         figure = edition.figures[key]
-        slices.append(Slice(label, Decimal(figure.value), figure.unit))  # type: ignore[arg-type]
-        sources.append((figure.source, figure.as_of))
-        illustrative |= figure.illustrative
+        drawn.append((Slice(label, figure.number, figure.unit), [_provenance(figure)]))
     target = edition.figures[options["target"]] if options["target"] else None
-    if target is not None:
-        illustrative |= target.illustrative
-    unique = tuple(dict.fromkeys(sources))
-    provisional = any(edition.figures[key].status == "provisional" for key, _ in options["figures"])
-    provisional |= any(p.status == "provisional" for name in options["series"] for p in edition.series[name])
-    return ChartData(tuple(curves), tuple(slices), Decimal(target.value) if target else None,  # type: ignore[arg-type]
-                     target.unit if target else "count", unique, illustrative, provisional)
+    provenances = [p for _, found in drawn for p in found] + ([_provenance(target)] if target else [])
+    statuses = {status for _, _, status in provenances}
+    return ChartData(tuple(item for item, _ in drawn if isinstance(item, Curve)),
+                     tuple(item for item, _ in drawn if isinstance(item, Slice)),
+                     target.number if target else None, target.unit if target else "count",
+                     tuple(dict.fromkeys((source, as_of) for source, as_of, _ in provenances)),
+                     "illustrative" in statuses, "provisional" in statuses)
+
+
+def _provenance(figure: Any) -> Provenance:
+    return (figure.source, figure.as_of, figure.status)
+
+
+def _history_curve(key: str, label: str, edition: Edition, history: History) -> tuple[Curve, list[Provenance]]:
+    """A figure followed across editions: one point per edition month, each with its own source."""
+    found = [(e.month_date, e.figures[key]) for e in history.earlier if key in e.figures]
+    found.append((edition.month_date, edition.figures[key]))
+    points = tuple((month, figure.number) for month, figure in found)
+    return Curve(label, points, edition.figures[key].unit), [_provenance(figure) for _, figure in found]
+
+
+def _series_curve(name: str, label: str, edition: Edition) -> tuple[Curve, list[Provenance]]:
+    """A series of series.csv: its dated points, each with its own source."""
+    points = edition.series[name]
+    curve = Curve(label, tuple((p.x, p.value) for p in points), points[0].unit)  # type: ignore[misc]
+    return curve, [(p.source, p.as_of, p.status) for p in points]
+
+
+def group_sources(sources: tuple[tuple[str, dt.date], ...]) -> list[tuple[tuple[str, ...], tuple[dt.date, ...]]]:
+    """Group a chart's (source, as-of) pairs for its source line, losing none and keeping their order.
+
+    Each source is named once with all its dates (« ANCT, 1er décembre 2021, 1er février 2022 »), and
+    sources sharing the same dates are named together (« Anah, Cerema, 1er janvier 2022 »), so a
+    chart of five sources at one date does not repeat the date five times.
+    """
+    dates: dict[str, list[dt.date]] = {}
+    for source, as_of in sources:
+        dates.setdefault(source, []).append(as_of)
+    groups: dict[tuple[dt.date, ...], list[str]] = {}
+    for source, found in dates.items():
+        groups.setdefault(tuple(found), []).append(source)
+    return [(tuple(names), found) for found, names in groups.items()]
 
 
 def value_text(value: Decimal, unit: str) -> str:

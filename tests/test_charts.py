@@ -248,3 +248,24 @@ def test_donut_percentages_share_their_decimals(mini: tuple[Path, Path], tmp_pat
     edition, layout = chart_edition(mini, DONUT, figures=figures)
     text = spaces(flat(page_texts(build_pdf(edition, layout, tmp_path / "donut.pdf"))[0]))
     assert "Aucun 70,0 %" in text and "Tous 29,5 %" in text
+
+
+def reading(pdf: Path, page: int = 0) -> str:
+    """A page's text with every run of spaces, no-break spaces and line breaks read as one space."""
+    return " ".join(page_texts(pdf)[page].split())
+
+
+def test_a_chart_names_every_source_it_draws(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    edition, layout = mini  # ch1 draws c.evol: four points from three sources, and the target c.cible
+    text = reading(build_pdf(edition, layout, tmp_path / "mini.pdf"))
+    assert ("Sources : APVF, 8 juillet 2021 ; Banque des territoires, 25 octobre 2021 ; ANCT, 1er décembre 2021, "
+            "1er février 2022 — données illustratives") in text
+
+
+def test_sources_sharing_a_date_name_it_once(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    figures = [f"t.m{index},{value},eur,2022-01-01,{source},published,"
+               for index, (value, source) in enumerate([(18_200_000, "Banque des Territoires"), (8_900_000, "ANCT"),
+                                                        (2_457_000, "Cerema")])]
+    edition, layout = chart_edition(mini, amount_chart("bar", 3), figures=figures)
+    text = reading(build_pdf(edition, layout, tmp_path / "bar.pdf"))
+    assert "Sources : Banque des Territoires, ANCT, Cerema, 1er janvier 2022" in text

@@ -85,3 +85,5 @@ def test_line_chart_fed_from_earlier_editions(editions: Path, tmp_path: Path) ->
     first = flat(page_texts(output)[0]).replace("\u00a0", " ")
     assert "janv. 2022" in first and "févr. 2022" in first
     assert "données illustratives" not in first.split("Évolution")[1]  # both editions' values are published
+    # each edition's value has its own as-of date: the chart names both
+    assert "Sources : ANCT, 1er janvier 2022, 1er février 2022" in " ".join(page_texts(output)[0].split())
