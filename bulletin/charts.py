@@ -1,190 +1,35 @@
 """Charts drawn natively as PDF vectors, in the page's fonts and palette.
 
-Input: a chart block's options, the edition, a plot :class:`~bulletin.geometry.Box` and the theme.
-Output: lines, bars or donut slices on the :class:`~bulletin.surface.Surface`, text kept as text
-in the embedded TTF fonts, and a French description of the same numbers (:func:`describe`).
-Axis labels and values go through :mod:`bulletin.typography`, like every other number.
+Input: a chart's :class:`~bulletin.chartdata.ChartData`, its kind, a plot :class:`~bulletin.geometry.Box`,
+the theme and the page's accent. Output: lines, bars or donut slices on the
+:class:`~bulletin.surface.Surface`, text kept as text in the embedded TTF fonts, and a French
+description of the same numbers (:func:`describe`). Every label of a chart is printed in the chart's
+one number format (:func:`~bulletin.chartaxes.chart_format`); line charts sit on a true time axis.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bulletin.edition import Edition
+from bulletin.chartaxes import (MONTH_STEPS, Scale, TimeScale, chart_format, line_scale, month_ticks, tick_label,
+                                time_scale)
+from bulletin.chartdata import ChartData, Curve, Slice, chart_data, group_sources
 from bulletin.fonts import text_width
-from bulletin.history import History
 from bulletin.textflow import Fragment, TextStyle, layout_text
 from bulletin.theme import MM, Theme
-from bulletin.typography import NumberFormat, fr_month, fr_month_short, format_value, shared_format
+from bulletin.typography import NumberFormat, fr_month, format_value
 
+__all__ = ["ChartData", "Curve", "Slice", "chart_data", "group_sources", "draw_chart", "describe", "table_rows"]
 
-@dataclass(frozen=True)
-class Curve:
-    """One line of a line chart: label and (date, value) points."""
-
-    label: str
-    points: tuple[tuple[dt.date, Decimal], ...]
-    unit: str
-
-
-@dataclass(frozen=True)
-class Slice:
-    """One category of a bar or donut chart."""
-
-    label: str
-    value: Decimal
-    unit: str
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """The numbers a chart draws, with provenance."""
-
-    curves: tuple[Curve, ...]
-    slices: tuple[Slice, ...]
-    target: Decimal | None
-    target_unit: str
-    sources: tuple[tuple[str, dt.date], ...]
-    illustrative: bool
-    provisional: bool = False
-
-    @property
-    def unit(self) -> str:
-        """The unit of the numbers drawn (the first curve's or bar's; validation keeps one per chart)."""
-        units = [c.unit for c in self.curves] + [s.unit for s in self.slices]
-        return units[0] if units else self.target_unit
-
-
-Provenance = tuple[str, dt.date, str]  # source, as-of date, status of one drawn number
-
-
-def chart_data(options: Any, edition: Edition, history: History | None = None) -> ChartData:
-    """Resolve a chart's series (or figure history), figures and target from the edition.
-
-    ``sources`` names the source and as-of date of every number drawn — each point of each curve,
-    each bar or slice, the target — deduplicated, in drawing order.
-    """
-    drawn: list[tuple[Curve | Slice, list[Provenance]]] = []
-    legend = iter(options["legend"])
-    for key in options["history"]:
-        drawn.append(_history_curve(key, next(legend, key), edition, history or History()))
-    for name in options["series"]:
-        drawn.append(_series_curve(name, next(legend, name), edition))
-    for key, label in options["figures"]:
-        figure = edition.figures[key]
-        drawn.append((Slice(label, figure.number, figure.unit), [_provenance(figure)]))
-    target = edition.figures[options["target"]] if options["target"] else None
-    provenances = [p for _, found in drawn for p in found] + ([_provenance(target)] if target else [])
-    statuses = {status for _, _, status in provenances}
-    return ChartData(tuple(item for item, _ in drawn if isinstance(item, Curve)),
-                     tuple(item for item, _ in drawn if isinstance(item, Slice)),
-                     target.number if target else None, target.unit if target else "count",
-                     tuple(dict.fromkeys((source, as_of) for source, as_of, _ in provenances)),
-                     "illustrative" in statuses, "provisional" in statuses)
-
-
-def _provenance(figure: Any) -> Provenance:
-    return (figure.source, figure.as_of, figure.status)
-
-
-def _history_curve(key: str, label: str, edition: Edition, history: History) -> tuple[Curve, list[Provenance]]:
-    """A figure followed across editions: one point per edition month, each with its own source."""
-    found = [(e.month_date, e.figures[key]) for e in history.earlier if key in e.figures]
-    found.append((edition.month_date, edition.figures[key]))
-    points = tuple((month, figure.number) for month, figure in found)
-    return Curve(label, points, edition.figures[key].unit), [_provenance(figure) for _, figure in found]
-
-
-def _series_curve(name: str, label: str, edition: Edition) -> tuple[Curve, list[Provenance]]:
-    """A series of series.csv: its dated points, each with its own source."""
-    points = edition.series[name]
-    curve = Curve(label, tuple((p.x, p.value) for p in points), points[0].unit)  # type: ignore[misc]
-    return curve, [(p.source, p.as_of, p.status) for p in points]
-
-
-def group_sources(sources: tuple[tuple[str, dt.date], ...]) -> list[tuple[tuple[str, ...], tuple[dt.date, ...]]]:
-    """Group a chart's (source, as-of) pairs for its source line, losing none and keeping their order.
-
-    Each source is named once with all its dates (« ANCT, 1er décembre 2021, 1er février 2022 »), and
-    sources sharing the same dates are named together (« Anah, Cerema, 1er janvier 2022 »), so a
-    chart of five sources at one date does not repeat the date five times.
-    """
-    dates: dict[str, list[dt.date]] = {}
-    for source, as_of in sources:
-        dates.setdefault(source, []).append(as_of)
-    groups: dict[tuple[dt.date, ...], list[str]] = {}
-    for source, found in dates.items():
-        groups.setdefault(tuple(found), []).append(source)
-    return [(tuple(names), found) for found, names in groups.items()]
+Rect = tuple[float, float, float, float]  # left, top, right, bottom (top-left page coordinates)
 
 
 def value_text(value: Decimal, unit: str) -> str:
     """A value in full, as the data table under a chart prints it (« 1 046 000 000 € »)."""
     return format_value(value if unit != "count" else int(value), unit)
-
-
-def drawn_values(data: ChartData) -> list[Decimal]:
-    """Every number a chart prints: points, target and bars or slices."""
-    values = [v for c in data.curves for _, v in c.points] + [s.value for s in data.slices]
-    return values + ([data.target] if data.target is not None else [])
-
-
-def line_scale(data: ChartData) -> Scale:
-    """The value axis of a line chart."""
-    return value_scale(drawn_values(data), data.unit)
-
-
-def chart_format(data: ChartData) -> NumberFormat:
-    """The one number format of all the labels of a chart: values, ticks, target, legend, alt text."""
-    step = line_scale(data).step if data.curves else None
-    return shared_format(drawn_values(data), data.unit, step)
-
-
-def nice_step(span: Decimal, whole: bool = False, ticks: int = 4) -> Decimal:
-    """A round tick step (1, 2 or 5 × 10^k) giving about ``ticks`` intervals over ``span`` (> 0).
-
-    ``whole`` (counts) keeps the step a whole number. The step is an exact Decimal, so ticks are
-    exact multiples and never print as 0,30000000000000004.
-    """
-    raw = span / ticks
-    power = Decimal(1).scaleb(raw.adjusted())
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return max(step, Decimal(1)) if whole else step
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A linear value axis from ``low`` to ``high`` (multiples of ``step``; zero always inside)."""
-
-    low: Decimal
-    high: Decimal
-    step: Decimal
-
-    @property
-    def ticks(self) -> list[Decimal]:
-        """Every multiple of the step from low to high."""
-        count = int((self.high - self.low) / self.step)
-        return [self.low + self.step * k for k in range(count + 1)]
-
-    def fraction(self, value: Decimal | float) -> float:
-        """Where ``value`` falls on the axis: 0 at low, 1 at high."""
-        return float((Decimal(value) - self.low) / (self.high - self.low))
-
-
-def value_scale(values: list[Decimal], unit: str, headroom: Decimal = Decimal("1.08")) -> Scale:
-    """The axis for ``values``: from zero (or below, for negatives) to a round step above the largest.
-
-    Zero is always on the axis, so lengths compare honestly; all-zero data get one step above zero.
-    """
-    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
-    step = nice_step(high - low if high > low else Decimal(1), whole=unit == "count")
-    top = step * math.ceil(high * headroom / step)
-    bottom = step * math.floor(low * headroom / step)
-    return Scale(bottom, top if top > bottom else bottom + step, step)
 
 
 def draw_chart(surface: Any, box: Any, options: Any, data: ChartData, theme: Theme, accent: str | None = None) -> None:
@@ -221,38 +66,63 @@ def _luminance(color: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+@dataclass(frozen=True)
+class Plot:
+    """The plotting area of a line chart and its two scales."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    values: Scale
+    time: TimeScale
+
+    def x(self, day: dt.date) -> float:
+        return self.left + (self.right - self.left) * self.time.fraction(day)
+
+    def y(self, value: Decimal | float) -> float:
+        return self.bottom - (self.bottom - self.top) * self.values.fraction(value)
+
+
 def _line_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: list[str]) -> None:
-    size, font = theme.sizes["chart"], theme.font("regular")
-    scale, number = line_scale(data), chart_format(data)
-    label_width = max(text_width(number(t), font, size) for t in scale.ticks)
-    legend_h = size * 1.8 if len(data.curves) > 1 or data.target is not None else 0.0
-    end_labels = [number(c.points[-1][1]) for c in data.curves]
-    gutter = max(text_width(t, theme.font("bold"), size + 0.5) for t in end_labels) + 3 * MM
-    left, right = box.x + label_width + 2 * MM, box.x + box.width - gutter
-    top, bottom = box.y + legend_h + size, box.bottom - size * 2.4
-    dates = [d for c in data.curves for d, _ in c.points]
-    first, last = min(dates), max(dates)
-
-    def xy(day: dt.date, value: Decimal | float) -> tuple[float, float]:
-        span = max((last - first).days, 1)
-        return left + (right - left) * (day - first).days / span, bottom - (bottom - top) * scale.fraction(value)
-
-    _y_axis(surface, theme, left, right, scale, number, lambda v: xy(first, v)[1])
-    _x_axis(surface, theme, sorted(set(dates)), lambda d: xy(d, 0)[0], xy(first, scale.low)[1], right - left)
-    ends = []
-    for index, curve in enumerate(data.curves):
-        points = [xy(d, v) for d, v in curve.points]
-        if len(points) > 1:
-            surface.polyline(points, colors[index % len(colors)], 1.6)
-        for x, y in points:
-            surface.circle(x, y, 1.3, colors[index % len(colors)])
-        ends.append(points[-1][1] + size * 0.35)
-    for text, baseline in zip(end_labels, spread_labels(ends, (size + 0.5) * 1.2), strict=True):
-        surface.text(right + 2 * MM, baseline, text, theme.font("bold"), size + 0.5, theme.color("text"))
+    size, number = theme.sizes["chart"], chart_format(data)
+    plot = _line_plot(box, data, theme, number)
+    _y_axis(surface, theme, plot, number)
+    _x_axis(surface, theme, plot, box)
+    obstacles: list[Rect] = []
     if data.target is not None:
-        _target_line(surface, theme, left, right, xy(first, data.target)[1], number(data.target))
-    if legend_h:
-        _legend(surface, theme, box.x + label_width + 2 * MM, box.y + size, data, colors)
+        y = plot.y(data.target)
+        obstacles += [_target_line(surface, theme, plot, data.target, number(data.target)),
+                      (plot.left, y - 0.6, plot.right, y + 0.6)]
+    for index, curve in enumerate(data.curves):
+        _curve(surface, [(plot.x(d), plot.y(v)) for d, v in curve.points], colors[index % len(colors)])
+    ends = [plot.y(c.points[-1][1]) + size * 0.35 for c in data.curves]
+    for curve, baseline in zip(data.curves, spread_labels(ends, (size + 0.5) * 1.2), strict=True):
+        surface.text(plot.right + 2 * MM, baseline, number(curve.points[-1][1]), theme.font("bold"), size + 0.5,
+                     theme.color("text"))
+    _point_labels(surface, theme, plot, data, number, obstacles)
+    if len(data.curves) > 1 or data.target is not None:
+        _legend(surface, theme, plot.left, box.y + size, data, colors)
+
+
+def _line_plot(box: Any, data: ChartData, theme: Theme, number: NumberFormat) -> Plot:
+    """Room for the legend above, the tick labels on the left, the end values on the right and the
+    month labels below; the rest is the plot."""
+    size, values = theme.sizes["chart"], line_scale(data)
+    label_width = max(text_width(number(t), theme.font("regular"), size) for t in values.ticks)
+    gutter = max(text_width(number(c.points[-1][1]), theme.font("bold"), size + 0.5) for c in data.curves) + 3 * MM
+    legend_h = size * 1.8 if len(data.curves) > 1 or data.target is not None else 0.0
+    days = [d for c in data.curves for d, _ in c.points]
+    return Plot(box.x + label_width + 2 * MM, box.y + legend_h + size, box.x + box.width - gutter,
+                box.bottom - size * 2.4, values, time_scale(days))
+
+
+def _curve(surface: Any, points: list[tuple[float, float]], color: str) -> None:
+    """Straight segments between the real points only, and a marker on each of them."""
+    if len(points) > 1:
+        surface.polyline(points, color, 1.6)
+    for x, y in points:
+        surface.circle(x, y, MARKER - 0.5, color, "#FFFFFF")
 
 
 def spread_labels(baselines: list[float], gap: float) -> list[float]:
@@ -264,31 +134,129 @@ def spread_labels(baselines: list[float], gap: float) -> list[float]:
     return placed
 
 
-def _y_axis(surface: Any, theme: Theme, left: float, right: float, scale: Scale, number: NumberFormat,
-            y_of: Any) -> None:
+def _y_axis(surface: Any, theme: Theme, plot: Plot, number: NumberFormat) -> None:
     """Horizontal grid lines at every tick, labelled in the chart's number format (zero line darker)."""
     size, font = theme.sizes["chart"], theme.font("regular")
-    for tick in scale.ticks:
-        y = y_of(tick)
-        surface.line(left, y, right, y, theme.color("rule"), 0.9 if tick == 0 else 0.5)
-        surface.text(left - 1.5 * MM, y + size * 0.35, number(tick), font, size, theme.color("muted"), "right")
+    for tick in plot.values.ticks:
+        y = plot.y(tick)
+        surface.line(plot.left, y, plot.right, y, theme.color("rule"), 0.9 if tick == 0 else 0.5)
+        surface.text(plot.left - 1.5 * MM, y + size * 0.35, number(tick), font, size, theme.color("muted"), "right")
 
 
-def _x_axis(surface: Any, theme: Theme, dates: list[dt.date], x_of: Any, bottom: float, width: float) -> None:
+def _x_axis(surface: Any, theme: Theme, plot: Plot, box: Any) -> None:
+    """Calendar ticks (months, quarters, years: the finest whose labels do not collide), each label
+    kept inside the chart's box. Ticks mark the calendar, not the points: they never suggest data."""
+    size, font, muted = theme.sizes["chart"], theme.font("regular"), theme.color("muted")
+    ticks, labels = _time_ticks(plot, theme)
+    for day, label in zip(ticks, labels, strict=True):
+        x, width = plot.x(day), text_width(label, font, size)
+        surface.line(x, plot.bottom, x, plot.bottom + 1 * MM, muted, 0.5)
+        start = min(max(x - width / 2, box.x), box.x + box.width - width)
+        surface.text(start, plot.bottom + size * 1.7, label, font, size, muted)
+
+
+def _time_ticks(plot: Plot, theme: Theme) -> tuple[list[dt.date], list[str]]:
+    """The first month step whose labels leave at least 2 mm between them."""
     size, font = theme.sizes["chart"], theme.font("regular")
-    label_width = max(text_width(fr_month_short(d), font, size) for d in dates) + 2 * MM
-    every = max(1, math.ceil(len(dates) * label_width / width))
-    shown = dates[::-1][::every][::-1]  # always label the latest month
-    for day in shown:
-        x = x_of(day)
-        surface.line(x, bottom, x, bottom + 1 * MM, theme.color("muted"), 0.5)
-        surface.text(x, bottom + size * 1.7, fr_month_short(day), font, size, theme.color("muted"), "center")
+    for months in MONTH_STEPS:
+        ticks = month_ticks(plot.time, months)
+        labels = [tick_label(day, months, index == 0) for index, day in enumerate(ticks)]
+        widths = [text_width(label, font, size) for label in labels]
+        if all(plot.x(b) - plot.x(a) >= (wa + wb) / 2 + 2 * MM
+               for a, b, wa, wb in zip(ticks, ticks[1:], widths, widths[1:])):
+            return ticks, labels
+    return ticks[:1], labels[:1]
 
 
-def _target_line(surface: Any, theme: Theme, left: float, right: float, y: float, value: str) -> None:
-    red = theme.color("red")
-    surface.line(left, y, right, y, red, 1.0, (3, 2))
-    surface.text(left + 1 * MM, y - 1.2 * MM, "cible\u00a0: " + value, theme.font("bold"), theme.sizes["chart"], red)
+@dataclass(frozen=True)
+class PointLabel:
+    """A value to print beside a point: its text, the point and its width."""
+
+    text: str
+    x: float
+    y: float
+    width: float
+
+    def box(self, above: bool, size: float) -> Rect:
+        """The label's box above or below the marker (digits: no descender), 1 pt clear of it."""
+        baseline = self.y - MARKER - 1.0 if above else self.y + MARKER + 1.0 + 0.72 * size
+        return (self.x - self.width / 2, baseline - 0.72 * size, self.x + self.width / 2, baseline)
+
+
+MARKER = 2.4  # a point's marker reaches this far from its centre (radius and white outline)
+
+
+def _point_labels(surface: Any, theme: Theme, plot: Plot, data: ChartData, number: NumberFormat,
+                  obstacles: list[Rect]) -> None:
+    """The value of every point but the last (printed at the end of its line) above or below its
+    marker, if all of them fit without touching a label, a marker or a line; when they crowd, only
+    the first point of each line, where it fits."""
+    size, font = theme.sizes["chart"], theme.font("regular")
+    lines = [[(plot.x(d), plot.y(v)) for d, v in c.points] for c in data.curves]
+    markers = [(x - MARKER, y - MARKER, x + MARKER, y + MARKER) for points in lines for x, y in points]
+    labels = [[PointLabel(number(v), x, y, text_width(number(v), font, size))
+               for (_, v), (x, y) in zip(c.points[:-1], points)] for c, points in zip(data.curves, lines, strict=True)]
+    every = [label for found in labels for label in found]
+    for sides in ((True,), (False,), (True, False)):
+        boxes = _place(every, sides, size, plot, obstacles + markers, lines)
+        if len(boxes) == len(every):
+            break
+    else:
+        boxes = _place([found[0] for found in labels if found], (True, False), size, plot, obstacles + markers, lines)
+    for label, box in boxes:
+        surface.text(label.x, box[3], label.text, font, size, theme.color("text"), "center")
+
+
+def _place(labels: list[PointLabel], sides: tuple[bool, ...], size: float, plot: Plot, taken: list[Rect],
+           lines: list[list[tuple[float, float]]]) -> list[tuple[PointLabel, Rect]]:
+    """Each label on the first of ``sides`` (True: above) where it is free; labels that fit nowhere are left out."""
+    placed: list[tuple[PointLabel, Rect]] = []
+    for label in labels:
+        for above in sides:
+            box = label.box(above, size)
+            if _free(box, plot, taken + [b for _, b in placed], lines):
+                placed.append((label, box))
+                break
+    return placed
+
+
+def _free(rect: Rect, plot: Plot, taken: list[Rect], lines: list[list[tuple[float, float]]]) -> bool:
+    """True when ``rect`` stays inside the plot and touches no taken box and no line."""
+    left, top, right, bottom = rect
+    if left < plot.left or right > plot.right or top < plot.top - 2 or bottom > plot.bottom:
+        return False
+    if any(left < r[2] and r[0] < right and top < r[3] and r[1] < bottom for r in taken):
+        return False
+    return not any(_crosses(a, b, rect) for points in lines for a, b in zip(points, points[1:]))
+
+
+def _crosses(a: tuple[float, float], b: tuple[float, float], rect: Rect) -> bool:
+    """True when the segment from ``a`` to ``b`` passes through ``rect`` (Liang–Barsky clipping)."""
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - rect[0]), (dx, rect[2] - x0), (-dy, y0 - rect[1]), (dy, rect[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _target_line(surface: Any, theme: Theme, plot: Plot, target: Decimal, text: str) -> Rect:
+    """The dashed target line across the plot and its label « cible : 1 200 »; returns the label's box."""
+    red, size, bold = theme.color("red"), theme.sizes["chart"], theme.font("bold")
+    y = plot.y(target)
+    surface.line(plot.left, y, plot.right, y, red, 1.0, (3, 2))
+    width = surface.text(plot.left + 1 * MM, y - 1.2 * MM, "cible\u00a0: " + text, bold, size, red)
+    return (plot.left + 1 * MM, y - 1.2 * MM - size * 0.75, plot.left + 1 * MM + width, y)
 
 
 def _legend(surface: Any, theme: Theme, x: float, y: float, data: ChartData, colors: list[str]) -> None:

@@ -318,10 +318,12 @@ def fr_month(value: datetime.date) -> str:
     return _MONTHS[day.month - 1] + NBSP + str(day.year)
 
 
-def fr_month_short(value: datetime.date) -> str:
-    """Input: a date (day ignored). Output: an axis label, e.g. "janv. 2022", "mai 2022" (U+00A0)."""
+def fr_month_short(value: datetime.date, with_year: bool = True) -> str:
+    """Input: a date (day ignored). Output: an axis label, e.g. "janv. 2022", "mai 2022" (U+00A0),
+    or the month alone ("janv.") with ``with_year=False``."""
     day = _check_date(value)
-    return _MONTHS_SHORT[day.month - 1] + NBSP + str(day.year)
+    month = _MONTHS_SHORT[day.month - 1]
+    return month + NBSP + str(day.year) if with_year else month
 
 
 def fr_year(value: int) -> str:

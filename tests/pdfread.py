@@ -239,3 +239,18 @@ def figure_fills(path: Path, page_index: int = 0) -> list[tuple[str, str]]:
             elif op in ("f", "F", "f*", "B", "B*", "b", "b*") and "/Figure" in stack:
                 fills.append((shape, color))
     return fills
+
+
+def overlapping_labels(path: Path, tolerance: float = 0.5) -> list[tuple[int, str, str]]:
+    """(page number, text, text) of every two labels whose ink boxes overlap by more than ``tolerance``
+    points both ways: two pieces of text printed over each other."""
+    found = []
+    for number, rects in enumerate(text_rects(path), start=1):
+        boxes = labels(rects)
+        for index, first in enumerate(boxes):
+            for second in boxes[index + 1:]:
+                across = min(first.right, second.right) - max(first.left, second.left)
+                down = min(first.top, second.top) - max(first.bottom, second.bottom)
+                if across > tolerance and down > tolerance:
+                    found.append((number, first.text.strip(), second.text.strip()))
+    return found

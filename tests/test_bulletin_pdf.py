@@ -12,7 +12,7 @@ from bulletin.edition import parse_value
 from bulletin.layout_spec import load_layout
 from bulletin.typography import format_value
 from conftest import EDITION, LAYOUT
-from pdfread import MM, char_boxes, flat, font_sizes, fonts, link_uris, outline_titles, page_texts
+from pdfread import MM, char_boxes, flat, font_sizes, fonts, link_uris, outline_titles, overlapping_labels, page_texts
 
 STANDARD_14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
                "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
@@ -142,6 +142,11 @@ def test_no_two_characters_overlap(default_pdf: Path) -> None:
                 overlap_y = min(box.top, other.top) - max(box.bottom, other.bottom)
                 neighbours = abs(box.index - other.index) == 1  # kerning pairs such as « T, » touch
                 assert neighbours or not (overlap_x > 0.5 and overlap_y > 0.5), (number, box, other)
+
+
+def test_no_two_labels_overlap(default_pdf: Path) -> None:
+    """Chart values, ticks, legends and every other text object: none printed over another."""
+    assert overlapping_labels(default_pdf) == []
 
 
 def test_no_text_smaller_than_6_pt(default_pdf: Path) -> None:

@@ -19,7 +19,7 @@ from bulletin.geometry import Box
 from bulletin.surface import Surface
 from bulletin.theme import load_theme
 from conftest import ROOT, run_cli
-from pdfread import TextRect, figure_fills, flat, labels, page_texts, structure_elements, text_rects
+from pdfread import TextRect, figure_fills, flat, labels, overlapping_labels, page_texts, structure_elements, text_rects
 
 HEADER = "key,value,unit,as_of,source,status,note\n"
 SERIES_HEADER = "series,x,value,unit,as_of,source,status,note\n"
@@ -45,11 +45,13 @@ def spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
-def build_pdf(edition: Path, layout: Path, output: Path) -> Path:
-    """Build through the CLI; the build must succeed without a traceback."""
-    result = run_cli("build", "--draft", "--data-dir", edition, "--layout", layout, "--output", output)
+def build_pdf(edition: Path, layout: Path, output: Path, draft: bool = False) -> Path:
+    """Build through the CLI; the build must succeed without a traceback and print no label over another."""
+    result = run_cli("build", *(["--draft"] if draft else []), "--data-dir", edition, "--layout", layout,
+                     "--output", output)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.code == 0, result.stderr
+    assert [o for o in overlapping_labels(output) if "BROUILLON" not in o[1] + o[2]] == []
     return output
 
 
@@ -257,7 +259,7 @@ def reading(pdf: Path, page: int = 0) -> str:
 
 def test_a_chart_names_every_source_it_draws(mini: tuple[Path, Path], tmp_path: Path) -> None:
     edition, layout = mini  # ch1 draws c.evol: four points from three sources, and the target c.cible
-    text = reading(build_pdf(edition, layout, tmp_path / "mini.pdf"))
+    text = reading(build_pdf(edition, layout, tmp_path / "mini.pdf", draft=True))
     assert ("Sources : APVF, 8 juillet 2021 ; Banque des territoires, 25 octobre 2021 ; ANCT, 1er décembre 2021, "
             "1er février 2022 — données illustratives") in text
 
@@ -269,3 +271,57 @@ def test_sources_sharing_a_date_name_it_once(mini: tuple[Path, Path], tmp_path: 
     edition, layout = chart_edition(mini, amount_chart("bar", 3), figures=figures)
     text = reading(build_pdf(edition, layout, tmp_path / "bar.pdf"))
     assert "Sources : Banque des Territoires, ANCT, Cerema, 1er janvier 2022" in text
+
+
+IRREGULAR = [("2021-07-01", "850"), ("2021-10-01", "1300"), ("2022-02-01", "1579")]
+
+
+def centre(rect: TextRect) -> float:
+    return (rect.left + rect.right) / 2
+
+
+def test_a_line_sits_on_a_calendar_axis_with_every_real_point_marked_and_labelled(mini: tuple[Path, Path],
+                                                                                  tmp_path: Path) -> None:
+    edition, layout = chart_edition(mini, LINE, series_rows("t.s", "count", IRREGULAR))
+    pdf = build_pdf(edition, layout, tmp_path / "line.pdf")
+    rects = {spaces(r.text.strip()): r for r in labels(text_rects(pdf)[0])}
+    months = ["juil. 2021", "août", "sept.", "oct.", "nov.", "déc.", "janv. 2022", "févr."]
+    assert all(month in rects for month in months), sorted(rects)  # the calendar, not one tick per point
+    august, october, january = (centre(rects[m]) for m in ("août", "oct.", "janv. 2022"))
+    assert abs((october - august) / (january - october) - 61 / 92) < 0.02  # spaced by days, not evenly
+    ticks, values = split_ticks(pdf)
+    assert sorted(spaces(v) for v in values) == ["1 300", "1 579", "850"]  # every real point, once
+    assert [shape for shape, _ in figure_fills(pdf)].count("path") == 3  # one marker per real point
+
+
+def test_crowded_dates_get_coarser_calendar_ticks(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    points = [(f"{year}-{month:02d}-01", str(100 + 7 * index))
+              for index, (year, month) in enumerate((y, m) for y in range(2012, 2022) for m in (1, 4, 7, 10))]
+    chart = "{type: row, id: r, columns: [[" + LINE + "], [{type: spacer, id: s, height: 1}]]}"
+    edition, layout = chart_edition(mini, chart, series_rows("t.s", "count", points))
+    pdf = build_pdf(edition, layout, tmp_path / "years.pdf")
+    texts = [spaces(r.text.strip()) for r in labels(text_rects(pdf)[0])]
+    years = [t for t in texts if re.fullmatch(r"20\d\d", t)]
+    assert len(years) >= 3 and len(years) < len(points), texts  # yearly (or multi-year) ticks
+    assert all(int(b) - int(a) == int(years[1]) - int(years[0]) for a, b in zip(years, years[1:])), years
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_line_of_too_few_real_points_is_refused_with_a_hint(mini: tuple[Path, Path], tmp_path: Path,
+                                                             count: int) -> None:
+    edition, layout = chart_edition(mini, LINE, series_rows("t.s", "count", IRREGULAR[:count]))
+    for command, extra in (("check", []), ("build", ["--output", tmp_path / "few.pdf"])):
+        result = run_cli(command, "--data-dir", edition, "--layout", layout, *extra)
+        assert result.code == 1 and "Traceback" not in result.stderr, result.stderr
+        assert re.search(rf"Error: {re.escape(str(layout))}:\d+: bloc « g » : la courbe « t.s » n’a que {count} point",
+                         result.stderr), result.stderr
+        assert "hint: trop peu de points réels : utilisez un chiffre clé ou retirez le graphique" in result.stderr
+    assert not (tmp_path / "few.pdf").exists()
+
+
+def test_a_chart_mixing_units_is_refused(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    figures = ["t.a,40,percent,2022-02-01,ANCT,published,", "t.b,60,count,2022-02-01,ANCT,published,"]
+    chart = DONUT.replace("kind: donut", "kind: bar")
+    edition, layout = chart_edition(mini, chart, figures=figures)
+    result = run_cli("check", "--data-dir", edition, "--layout", layout)
+    assert result.code == 1 and "le graphique mélange des unités (percent, count)" in result.stderr, result.stderr
