@@ -16,6 +16,7 @@ notation, and negative zero is printed as ``0``.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -290,7 +291,8 @@ def _scaled(nonzero: list[Decimal], power: int) -> NumberFormat:
     """Amounts in 10**power euros: one decimal below 100 units, none from 100 or for whole units."""
     scaled = [abs(_shift(n, power)) for n in nonzero]
     whole = all(s == s.to_integral_value() for s in scaled)
-    return NumberFormat("eur", power, 0 if whole or min(scaled, default=Decimal(0)) >= 100 else 1)
+    smallest = _round(min(scaled, default=Decimal(0)), 1)  # 99,95 M€ prints « 100 M€ », not « 100,0 M€ »
+    return NumberFormat("eur", power, 0 if whole or smallest >= 100 else 1)
 
 
 # --------------------------------------------------------------------------- #
@@ -331,6 +333,38 @@ def fr_year(value: int) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypographyError(f"expected an int year, got {type(value).__name__}: {value!r}")
     return str(value) if value >= 0 else MINUS + str(-value)
+
+
+# --------------------------------------------------------------------------- #
+# Ordinals                                                                    #
+# --------------------------------------------------------------------------- #
+
+# A number followed by an ordinal ending, as a whole word: not inside another word, a decimal
+# number, a URL, an address or a hyphenated code (« 1er », « 2e », « 21es », not « 2,5e » nor « /1er- »).
+_ORDINAL: Final = re.compile(r"(?<![\w.,/@#:\-\u2212])([1-9]\d*)(ers|er|res|re|es|e|des|de|ds|d)(?![\w/@\-])")
+_ENDINGS: Final = {"1": ("er", "ers", "re", "res"), "2": ("e", "es", "d", "de", "ds", "des")}
+
+
+def split_ordinals(text: str) -> tuple[tuple[str, bool], ...]:
+    """Input: any text. Output: its pieces in order, each with True when it is the ending of an
+    ordinal to set as a superscript (Lexique des règles typographiques de l’Imprimerie nationale).
+
+    « 1er », « 1re », « 1ers », « 1res »; « 2e », « 2es » and « 2d », « 2de » (second); « 3e », « 21es »…
+    "le 1er octobre" -> (("le 1", False), ("er", True), (" octobre", False)). Joined, the pieces are
+    the text unchanged, so extracted text still reads « 1er ». Roman numerals (« XXIe ») are not
+    recognised: « Le » would be taken for one.
+    """
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _ORDINAL.finditer(text):
+        number, ending = match.groups()
+        if ending not in _ENDINGS.get(number, ("e", "es")):
+            continue
+        pieces.append((text[position:match.start(2)], False))
+        pieces.append((ending, True))
+        position = match.end()
+    pieces.append((text[position:], False))
+    return tuple(piece for piece in pieces if piece[0])
 
 
 # --------------------------------------------------------------------------- #

@@ -203,16 +203,17 @@ def text_rects(path: Path) -> list[list[TextRect]]:
     return pages
 
 
-def labels(rects: list[TextRect], gap: float = 1.5) -> list[TextRect]:
-    """Text objects drawn one after the other and touching on one line, joined: a number and its
-    fallback-font minus sign, a number and its superscript ordinal, a value and its unit."""
+def labels(rects: list[TextRect], gap: float = 3.0) -> list[TextRect]:
+    """Text objects printed one after the other on one line with no space between them, joined: a
+    number and its fallback-font minus sign, a number and its superscript ordinal ending."""
     joined: list[TextRect] = []
     for rect in rects:
         last = joined[-1] if joined else None
         same_line = last is not None and (min(last.top, rect.top) - max(last.bottom, rect.bottom)
                                           > 0.3 * min(last.top - last.bottom, rect.top - rect.bottom))
-        if last is not None and same_line and -0.5 <= rect.left - last.right <= gap:
-            joined[-1] = TextRect(last.text.rstrip("\r\n") + rect.text, last.left, min(last.bottom, rect.bottom),
+        glued = last is not None and not last.text[-1:].isspace() and not rect.text[:1].isspace()
+        if last is not None and same_line and glued and -0.5 <= rect.left - last.right <= gap:
+            joined[-1] = TextRect(last.text + rect.text, last.left, min(last.bottom, rect.bottom),
                                   rect.right, max(last.top, rect.top))
         else:
             joined.append(rect)
