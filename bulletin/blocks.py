@@ -410,6 +410,8 @@ class ChartBlock(BaseBlock):
         records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
         if plot < 25 * MM:
             records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
+        lacking, labels = charts.label_overflow(self.options["kind"], self.data, self.ctx.theme, width, plot)
+        records += (Overflow(self.spec, lacking, labels),) if lacking > 0.01 else ()
         return Measure(height, records)
 
     def draw(self, surface: Surface, box: Box) -> None:

@@ -18,11 +18,12 @@ from bulletin.chartaxes import (MONTH_STEPS, Scale, TimeScale, chart_format, lin
                                 time_scale)
 from bulletin.chartdata import ChartData, Curve, Slice, chart_data, group_sources
 from bulletin.fonts import text_width
-from bulletin.textflow import Fragment, TextStyle, layout_text
-from bulletin.theme import MM, Theme
+from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
+from bulletin.theme import MIN_FONT_SIZE, MM, Theme
 from bulletin.typography import NumberFormat, fr_month, format_value
 
-__all__ = ["ChartData", "Curve", "Slice", "chart_data", "group_sources", "draw_chart", "describe", "table_rows"]
+__all__ = ["ChartData", "Curve", "Slice", "chart_data", "group_sources", "draw_chart", "describe", "table_rows",
+           "label_overflow"]
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom (top-left page coordinates)
 
@@ -276,13 +277,49 @@ def extent(values: list[Decimal]) -> tuple[float, float]:
     return (low, high) if high > low else (low, low + 1.0)
 
 
+def label_overflow(kind: str, data: ChartData, theme: Theme, width: float, height: float) -> tuple[float, str]:
+    """How many points the widest or tallest label of a chart lacks in a plot of ``width`` × ``height``
+    (0 when every label fits), and which labels: axes and labels are never cut, they are reported."""
+    size, n = theme.sizes["chart"], max(len(data.slices), 1)
+    if kind == "line":
+        number = chart_format(data)
+        ticks = max(text_width(number(t), theme.font("regular"), size) for t in line_scale(data).ticks)
+        ends = max(text_width(number(c.points[-1][1]), theme.font("bold"), size + 0.5) for c in data.curves)
+        return ticks + ends + 5 * MM + 30 * MM - width, "les étiquettes des axes (graphique trop étroit)"
+    if kind == "bar":
+        slot = width / n
+        number, bold = chart_format(data), theme.font("bold")
+        values = max(text_width(number(s.value), bold, bar_value_size(data, theme, slot)) for s in data.slices)
+        words = max(_label_layout(s.label, theme, slot - 2 * MM).overflow for s in data.slices)
+        return max(values - (slot - 1 * MM), words), "les étiquettes des barres (essayez kind: hbar)"
+    if kind == "hbar":
+        layouts = [_label_layout(s.label, theme, width * 0.42 - 2 * MM) for s in data.slices]
+        taller = max(layout.height for layout in layouts) - height / n
+        return max(max(layout.overflow for layout in layouts), taller * n), "les étiquettes des barres (augmentez height)"
+    return 0.0, ""
+
+
+def _label_layout(label: str, theme: Theme, width: float) -> TextLayout:
+    """A category label broken for ``width`` at the chart size."""
+    style = TextStyle(theme.font("regular"), theme.sizes["chart"], theme.color("text"))
+    return layout_text([Fragment(label, style)], width, theme.sizes["chart"] * 1.2)
+
+
+def bar_value_size(data: ChartData, theme: Theme, slot: float) -> float:
+    """The size of a bar chart's values: the chart size + 0.5 pt, less (down to the 6 pt minimum)
+    when the widest value would not fit above its bar."""
+    number, bold = chart_format(data), theme.font("bold")
+    per_point = max(text_width(number(s.value), bold, 10.0) for s in data.slices) / 10.0
+    return max(MIN_FONT_SIZE, min(theme.sizes["chart"] + 0.5, (slot - 1 * MM) / per_point))
+
+
 def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: list[str]) -> None:
     size = theme.sizes["chart"]
     values = [s.value for s in data.slices]
     number, (low, high) = chart_format(data), extent(values)
     slot = box.width / len(data.slices)
-    label_style = TextStyle(theme.font("regular"), size, theme.color("text"))
-    labels = [layout_text([Fragment(s.label, label_style)], slot - 2 * MM, size * 1.2) for s in data.slices]
+    value_size = bar_value_size(data, theme, slot)
+    labels = [_label_layout(s.label, theme, slot - 2 * MM) for s in data.slices]
     label_h = max(layout.height for layout in labels)
     top, bottom = box.y + size * 1.8, box.bottom - label_h - 1.5 * MM - (size * 1.8 if low < 0 else 0.0)
 
@@ -294,7 +331,7 @@ def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: li
         y, x = y_of(item.value), box.x + index * slot + slot * 0.2
         surface.rect(x, min(y, zero), slot * 0.6, abs(zero - y), fill=colors[index % len(colors)])
         baseline = y - 1.5 * MM if item.value >= 0 else y + size + 1.5 * MM
-        surface.text(x + slot * 0.3, baseline, number(item.value), theme.font("bold"), size + 0.5,
+        surface.text(x + slot * 0.3, baseline, number(item.value), theme.font("bold"), value_size,
                      theme.color("text"), "center")
         surface.text_layout(layout, box.x + index * slot + 1 * MM, box.bottom - label_h, slot - 2 * MM, "center")
     surface.line(box.x, zero, box.x + box.width, zero, theme.color("muted"), 0.8)

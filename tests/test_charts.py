@@ -325,3 +325,35 @@ def test_a_chart_mixing_units_is_refused(mini: tuple[Path, Path], tmp_path: Path
     edition, layout = chart_edition(mini, chart, figures=figures)
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1 and "le graphique mélange des unités (percent, count)" in result.stderr, result.stderr
+
+
+def in_half_column(chart: str) -> str:
+    return "{type: row, id: r, columns: [[" + chart + "], [{type: spacer, id: s, height: 1}]]}"
+
+
+def test_crowded_bar_values_shrink_to_fit_without_overlap(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    values = [912_345 + 1_111 * i for i in range(8)]  # bars of one height: their values side by side
+    edition, layout = chart_edition(mini, in_half_column(amount_chart("bar", len(values))), figures=amounts(values))
+    pdf = build_pdf(edition, layout, tmp_path / "bars.pdf")  # asserts that no two labels overlap
+    texts = spaces(reading(pdf))
+    assert all(f"{v // 1000} {v % 1000:03d} €" in texts for v in values)
+
+
+def test_bar_values_that_cannot_fit_are_a_fit_error(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    values = [912_345 - 1_000 * i for i in range(12)]
+    edition, layout = chart_edition(mini, in_half_column(amount_chart("bar", len(values))), figures=amounts(values))
+    for command, extra in (("check", []), ("build", ["--output", tmp_path / "bars.pdf"])):
+        result = run_cli(command, "--data-dir", edition, "--layout", layout, *extra)
+        assert result.code == 1 and "Traceback" not in result.stderr
+        assert re.search(r"block 'g' \(chart\): les étiquettes des barres \(essayez kind: hbar\) overflows by [\d.]+ mm",
+                         result.stderr), result.stderr
+    assert not (tmp_path / "bars.pdf").exists()
+
+
+def test_hbar_labels_taller_than_their_rows_are_a_fit_error(mini: tuple[Path, Path]) -> None:
+    entries = ", ".join(f"{{figure: t.m{i}, label: Une étiquette de catégorie assez longue pour deux lignes}}"
+                        for i in range(8))
+    chart = f"{{type: chart, id: g, kind: hbar, title: \"Montants\", height: 40, figures: [{entries}]}}"
+    edition, layout = chart_edition(mini, in_half_column(chart), figures=amounts([10 * (i + 1) for i in range(8)]))
+    result = run_cli("check", "--data-dir", edition, "--layout", layout)
+    assert result.code == 1 and "les étiquettes des barres (augmentez height)" in result.stderr, result.stderr
