@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from bulletin.chartdata import ChartData, drawn_values
 from bulletin.typography import NumberFormat, fr_month_short, fr_year, shared_format
@@ -58,11 +59,13 @@ def value_scale(values: list[Decimal], unit: str, headroom: Decimal = Decimal("1
     return Scale(bottom, top if top > bottom else bottom + step, step)
 
 
+@lru_cache(maxsize=1024)  # a chart is measured several times while pages are laid out, then drawn
 def line_scale(data: ChartData) -> Scale:
     """The value axis of a line chart."""
     return value_scale(drawn_values(data), data.unit)
 
 
+@lru_cache(maxsize=1024)
 def chart_format(data: ChartData) -> NumberFormat:
     """The one number format of all the labels of a chart: values, ticks, target, legend, alt text."""
     step = line_scale(data).step if data.curves else None

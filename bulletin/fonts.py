@@ -74,6 +74,7 @@ def superscript_size(size: float) -> float:
     return max(size * SUPERSCRIPT_SCALE, min(size, MIN_FONT_SIZE))
 
 
+@lru_cache(maxsize=65536)
 def plain_width(text: str, font: str, size: float) -> float:
     """Width of ``text`` drawn as it is, in one size (fallback font included, no superscripts)."""
     return sum(float(pdfmetrics.stringWidth(segment, name, size)) for segment, name in runs(text, font))

@@ -19,6 +19,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Final
 
@@ -345,6 +346,7 @@ _ORDINAL: Final = re.compile(r"(?<![\w.,/@#:\-\u2212])([1-9]\d*)(ers|er|res|re|e
 _ENDINGS: Final = {"1": ("er", "ers", "re", "res"), "2": ("e", "es", "d", "de", "ds", "des")}
 
 
+@lru_cache(maxsize=65536)
 def split_ordinals(text: str) -> tuple[tuple[str, bool], ...]:
     """Input: any text. Output: its pieces in order, each with True when it is the ending of an
     ordinal to set as a superscript (Lexique des règles typographiques de l’Imprimerie nationale).

@@ -262,6 +262,7 @@ def test_a_chart_names_every_source_it_draws(mini: tuple[Path, Path], tmp_path: 
     text = reading(build_pdf(edition, layout, tmp_path / "mini.pdf", draft=True))
     assert ("Sources : APVF, 8 juillet 2021 ; Banque des territoires, 25 octobre 2021 ; ANCT, 1er décembre 2021, "
             "1er février 2022 — données illustratives") in text
+    assert "cible : 1 600" in text  # the target line, drawn from its figure, and labelled in the chart's format
 
 
 def test_sources_sharing_a_date_name_it_once(mini: tuple[Path, Path], tmp_path: Path) -> None:
