@@ -326,13 +326,12 @@ def _bar_chart(surface: Any, box: Any, data: ChartData, theme: Theme, colors: li
     def y_of(value: Decimal | float) -> float:
         return bottom - (bottom - top) * (float(value) - low) / (high - low)
 
-    zero = y_of(0)
+    zero, bar = y_of(0), min(slot * 0.6, 22 * MM)  # two bars across a page stay bars, not slabs
     for index, (item, layout) in enumerate(zip(data.slices, labels, strict=True)):
-        y, x = y_of(item.value), box.x + index * slot + slot * 0.2
-        surface.rect(x, min(y, zero), slot * 0.6, abs(zero - y), fill=colors[index % len(colors)])
+        y, middle = y_of(item.value), box.x + (index + 0.5) * slot
+        surface.rect(middle - bar / 2, min(y, zero), bar, abs(zero - y), fill=colors[index % len(colors)])
         baseline = y - 1.5 * MM if item.value >= 0 else y + size + 1.5 * MM
-        surface.text(x + slot * 0.3, baseline, number(item.value), theme.font("bold"), value_size,
-                     theme.color("text"), "center")
+        surface.text(middle, baseline, number(item.value), theme.font("bold"), value_size, theme.color("text"), "center")
         surface.text_layout(layout, box.x + index * slot + 1 * MM, box.bottom - label_h, slot - 2 * MM, "center")
     surface.line(box.x, zero, box.x + box.width, zero, theme.color("muted"), 0.8)
 
