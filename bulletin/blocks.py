@@ -86,6 +86,14 @@ def source_line(provenances: list[Provenance]) -> str:
     return f"{label}{NBSP}: " + " ; ".join(f"{s}, {fr_date(d)}" for s, d in seen)
 
 
+def chart_source_line(sources: tuple[tuple[str, dt.date], ...]) -> str:
+    """« Sources : APVF, 8 juillet 2021 ; ANCT, 1er décembre 2021, 1er février 2022 »: every source and
+    as-of date a chart draws, grouped by :func:`bulletin.charts.group_sources`."""
+    groups = charts.group_sources(sources)
+    label = "Source" if len(sources) == 1 else "Sources"
+    return f"{label}{NBSP}: " + " ; ".join(", ".join([*names, *map(fr_date, dates)]) for names, dates in groups)
+
+
 class BaseBlock:
     """Shared plumbing: spec, context and default answers of the block protocol."""
 
@@ -368,8 +376,7 @@ class ChartBlock(BaseBlock):
 
     def _footer(self, width: float) -> TextLayout:
         data = self.data
-        sources = [Provenance(s, d, "published") for s, d in data.sources]
-        fragments = [Fragment(source_line(sources), self.ctx.style("note", "italic", "muted"))]
+        fragments = [Fragment(chart_source_line(data.sources), self.ctx.style("note", "italic", "muted"))]
         if data.provisional:
             fragments.append(Fragment(" — données provisoires", self.ctx.style("note", "italic", "muted")))
         if data.illustrative:
@@ -403,6 +410,8 @@ class ChartBlock(BaseBlock):
         records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
         if plot < 25 * MM:
             records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
+        lacking, labels = charts.label_overflow(self.options["kind"], self.data, self.ctx.theme, width, plot)
+        records += (Overflow(self.spec, lacking, labels),) if lacking > 0.01 else ()
         return Measure(height, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
@@ -413,7 +422,7 @@ class ChartBlock(BaseBlock):
         plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
                    chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
-            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme)
+            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme, self.ctx.accent)
         surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
         if table_height:
             self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))
