@@ -17,7 +17,7 @@ from bulletin import __version__
 from bulletin.build import BuildRequest, build, check
 from bulletin.edition import MONTH_PATTERN, load_edition
 from bulletin.errors import BulletinError, Problem, Where
-from bulletin.history import diff_editions, edition_folders, find_edition
+from bulletin.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
 from bulletin.report import FORMATS, render_changes
 
 log = logging.getLogger("bulletin")
@@ -27,7 +27,8 @@ EXAMPLES = {
     "check": "example: make_bulletin.py check --data-dir data/editions/2022-02",
     "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
     "import": "example: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
-    "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv",
+    "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv  (default: the latest "
+            "edition against the one before)",
     "send": "example: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send)",
     "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive list ; "
                "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive extract archive/2022-02/x.pdf",
@@ -107,10 +108,10 @@ def _import_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def _diff_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "list the figures changed, added and removed between two editions"
+    text = "list what changed between two editions: figures (value, unit, status, date, source) and series points"
     sub = commands.add_parser("diff", help=text, description=text, epilog=EXAMPLES["diff"])
-    sub.add_argument("--from", dest="old", metavar="YYYY-MM", required=True, help="the earlier edition")
-    sub.add_argument("--to", dest="new", metavar="YYYY-MM", required=True, help="the later edition")
+    sub.add_argument("--from", dest="old", metavar="YYYY-MM", help="the earlier edition (default: the one before --to)")
+    sub.add_argument("--to", dest="new", metavar="YYYY-MM", help="the later edition (default: the latest)")
     sub.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
     sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
 
@@ -164,8 +165,14 @@ def _import(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     editions = args.editions_dir or project_root() / "data" / "editions"
-    old = load_edition(find_edition(editions, _month(args.old, "--from")))
-    new = load_edition(find_edition(editions, _month(args.new, "--to")))
+    new_month = _month(args.new, "--to") if args.new else latest_edition(editions).name
+    old_month = _month(args.old, "--from") if args.old else previous_edition(editions, new_month)
+    if old_month >= new_month:
+        raise BulletinError(Problem(Where("--from"), f"--from {old_month} doit précéder --to {new_month}",
+                                    "indiquez d’abord l’édition la plus ancienne"))
+    old = load_edition(find_edition(editions, old_month))
+    new = load_edition(find_edition(editions, new_month))
+    _warn(series_warnings(new))
     sys.stdout.write(render_changes(diff_editions(old, new), args.format))
     return 0
 
