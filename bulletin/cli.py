@@ -30,8 +30,10 @@ EXAMPLES = {
     "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv  (default: the latest "
             "edition against the one before)",
     "send": "example: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send)",
-    "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive list ; "
-               "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive extract archive/2022-02/x.pdf",
+    "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive --edition 2022-02 "
+               "--reissue --reason \"taux ORT corrigé\" ; make_bulletin.py archive list ; "
+               "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive reindex ; "
+               "make_bulletin.py archive extract archive/2022-02/x.pdf --output out/donnees",
 }
 
 
@@ -85,17 +87,21 @@ def _send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "archive an edition (immutable), or list, verify, extract archived editions"
+    text = "archive an edition (immutable) or re-issue it; list, verify, reindex, extract archived editions"
     sub = commands.add_parser("archive", help=text, description=text, epilog=EXAMPLES["archive"])
-    sub.add_argument("action", nargs="?", choices=("list", "verify", "extract"),
-                     help="none: archive --edition; list; verify [YYYY-MM]; extract FILE.pdf")
+    sub.add_argument("action", nargs="?", choices=("list", "verify", "reindex", "extract"),
+                     help="none: archive --edition; list; verify [YYYY-MM]; reindex; extract FILE.pdf")
     sub.add_argument("target", nargs="?", help="verify: the month (default: all); extract: the PDF")
     sub.add_argument("--edition", metavar="YYYY-MM", help="edition to archive (default: the latest)")
     sub.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
     sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML")
     sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files")
     sub.add_argument("--archive-dir", metavar="DIR", type=Path, default=Path("archive"), help="default: archive/")
-    sub.add_argument("--output", metavar="DIR", type=Path, help="extract: where to write the data")
+    sub.add_argument("--reissue", action="store_true",
+                     help="archive a corrected version of an archived month, beside the earlier ones")
+    sub.add_argument("--reason", metavar="TEXT", help="with --reissue: what was corrected (one line)")
+    sub.add_argument("--output", metavar="DIR", type=Path,
+                     help="extract: where to write the data (default: out/<pdf name>-donnees, never in the archive)")
 
 
 def _import_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -180,29 +186,71 @@ def _diff(args: argparse.Namespace) -> int:
 def _archive(args: argparse.Namespace) -> int:
     from bulletin import archive
 
+    if (args.reissue or args.reason is not None) and args.action is not None:
+        raise BulletinError(Problem(Where("--reissue"), f"--reissue et --reason ne vont pas avec archive {args.action}",
+                                    "réémettez avec : make_bulletin.py archive --edition AAAA-MM --reissue "
+                                    "--reason « … »"))
+    if args.reason is not None and not args.reissue:
+        raise BulletinError(Problem(Where("--reason"), "--reason ne sert qu’avec --reissue",
+                                    "ajoutez --reissue pour archiver une version corrigée"))
     if args.action is None:
-        folder = archive.archive_edition(request_from(args), args.archive_dir)
-        print(f"Archived {folder}.")
+        done = archive.archive_edition(request_from(args), args.archive_dir, args.reason if args.reissue else None)
+        _print_archived(done)
     elif args.action == "list":
-        for row in archive.list_editions(args.archive_dir):
-            print(f"{row.month}  {row.pdf}  sha256 {row.pdf_sha256[:16]}…  {row.tool_version}  archivé le {row.archived_at}")
+        _print_versions(archive.list_editions(args.archive_dir))
     elif args.action == "verify":
-        month = _month(args.target, "verify") if args.target else None
-        problems = archive.verify(args.archive_dir, month)
-        if problems:
-            raise BulletinError(problems)
-        count = 1 if month else len(archive.list_editions(args.archive_dir))
-        if not count:
-            raise BulletinError(f"no archived edition in {args.archive_dir}: nothing to verify")
-        print(f"OK: {count} edition(s) checked in {args.archive_dir}: every checksum matches and every PDF "
-              "rebuilds to the same bytes.")
+        _verify(args)
+    elif args.action == "reindex":
+        rebuilt = archive.reindex(args.archive_dir)
+        print(f"Catalogue reconstruit depuis les manifestes : {len(rebuilt)} version(s) de "
+              f"{len({v.month for v in rebuilt})} édition(s). Le journal des envois n’a pas été modifié. "
+              f"Vérifiez les fichiers : make_bulletin.py archive verify --archive-dir {args.archive_dir}")
     else:
-        if not args.target:
-            raise BulletinError("archive extract needs the PDF: make_bulletin.py archive extract FILE.pdf")
-        pdf = Path(args.target)
-        for path in archive.extract(pdf, args.output or pdf.with_name(pdf.stem + "-donnees")):
-            print(f"Wrote {path}")
+        _extract(args)
     return 0
+
+
+def _print_archived(done) -> None:  # type: ignore[no-untyped-def]
+    if done.version == 1:
+        print(f"Archivé : {done.folder} (version 1).")
+        return
+    print(f"Archivé : {done.folder} (version {done.version}, à côté des versions précédentes, inchangées).")
+    print(f"Pour prévenir ceux qui ont reçu une version précédente : make_bulletin.py send --edition {done.month} "
+          "--recipients FICHIER --erratum")
+
+
+def _print_versions(rows) -> None:  # type: ignore[no-untyped-def]
+    for row in rows:
+        reason = f"  motif : {row.reason}" if row.reason else ""
+        print(f"{row.month}  v{row.version}  {row.folder}/{row.pdf}  sha256 {row.pdf_sha256[:16]}…  {row.tool_version}"
+              f"  archivé le {row.archived_at}{reason}")
+
+
+def _verify(args: argparse.Namespace) -> None:
+    from bulletin import archive
+
+    month = _month(args.target, "verify") if args.target else None
+    checked, problems = archive.verify(args.archive_dir, month)
+    if problems:
+        raise BulletinError(problems)
+    if not checked:
+        raise BulletinError(Problem(Where(args.archive_dir), "aucune édition archivée ici : rien à vérifier",
+                                    "indiquez le bon --archive-dir"))
+    print(f"OK : {len(checked)} version(s) vérifiée(s) dans {args.archive_dir} : chaque somme de contrôle "
+          "correspond et chaque PDF se reconstruit à l’identique.")
+
+
+def _extract(args: argparse.Namespace) -> None:
+    from bulletin import archive
+
+    if not args.target:
+        raise BulletinError(Problem(Where("archive extract"), "il manque le PDF",
+                                    "make_bulletin.py archive extract FICHIER.pdf [--output DOSSIER]"))
+    pdf = Path(args.target)
+    output = args.output or archive.default_output(pdf)
+    archive.refuse_inside_archive(output, args.archive_dir)
+    for path in archive.extract(pdf, output):
+        print(f"Écrit : {path}")
 
 
 OUTCOME_FR = {"sent": "envoyé", "already-sent": "déjà envoyé (rien de nouveau)", "failed": "ÉCHEC",
