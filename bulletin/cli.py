@@ -18,6 +18,7 @@ from bulletin.build import BuildRequest, build, check
 from bulletin.edition import MONTH_PATTERN, load_edition
 from bulletin.errors import BulletinError, Problem, Where
 from bulletin.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
+from bulletin.recipients import read_recipients
 from bulletin.report import FORMATS, render_changes
 
 log = logging.getLogger("bulletin")
@@ -29,7 +30,9 @@ EXAMPLES = {
     "import": "example: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
     "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv  (default: the latest "
             "edition against the one before)",
-    "send": "example: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send)",
+    "send": "examples: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send) ; "
+            "make_bulletin.py send --edition 2022-02 --recipients partenaires.csv --erratum --send ; "
+            "make_bulletin.py send --status --edition 2022-02",
     "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive --edition 2022-02 "
                "--reissue --reason \"taux ORT corrigé\" ; make_bulletin.py archive list ; "
                "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive reindex ; "
@@ -70,18 +73,23 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "e-mail an archived edition to partners (dry run by default: writes .eml files)"
+    text = "e-mail an archived edition to partners (dry run by default: writes .eml files), or show who received it"
     sub = commands.add_parser("send", help=text, description=text, epilog=EXAMPLES["send"])
-    sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="the archived edition to send")
-    sub.add_argument("--recipients", metavar="FILE", type=Path, required=True, help="CSV: email,name,organisation")
-    sub.add_argument("--send", action="store_true", help="really send (default: dry run)")
+    sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="the archived edition (its latest version)")
+    sub.add_argument("--recipients", metavar="FILE", type=Path,
+                     help="CSV: email,name[,organisation] or courriel,nom[,organisme] (optional with --status)")
+    mode = sub.add_mutually_exclusive_group()
+    mode.add_argument("--send", action="store_true", help="really send (default: dry run)")
+    mode.add_argument("--status", action="store_true", help="list who received which version, who failed, who waits")
+    sub.add_argument("--erratum", action="store_true",
+                     help="send the rectificatif of the latest version to those who received an earlier one")
     sub.add_argument("--archive-dir", metavar="DIR", type=Path, default=Path("archive"), help="default: archive/")
     sub.add_argument("--config", metavar="FILE", type=Path, help="mail settings (default: layouts/pvd-mail.yaml)")
     sub.add_argument("--smtp-host", metavar="HOST")
-    sub.add_argument("--smtp-port", metavar="PORT", type=int)
-    sub.add_argument("--smtp-security", choices=("none", "starttls", "tls"))
-    sub.add_argument("--retry-delay", metavar="SECONDS", type=float, help="first retry delay (doubles each time)")
-    sub.add_argument("--max-size-mb", metavar="MB", type=float, help="largest encoded message (default 10)")
+    sub.add_argument("--smtp-port", metavar="PORT")
+    sub.add_argument("--smtp-security", metavar="none|starttls|tls")
+    sub.add_argument("--retry-delay", metavar="SECONDS", help="first retry delay (doubles each time)")
+    sub.add_argument("--max-size-mb", metavar="MB", help="largest encoded message (default 10)")
     sub.add_argument("--out-dir", metavar="DIR", type=Path, default=Path("out") / "mail",
                      help="dry run: where the .eml files go (default: out/mail)")
 
@@ -254,29 +262,75 @@ def _extract(args: argparse.Namespace) -> None:
 
 
 OUTCOME_FR = {"sent": "envoyé", "already-sent": "déjà envoyé (rien de nouveau)", "failed": "ÉCHEC",
-              "written": "écrit (essai à blanc)"}
+              "written": "écrit (essai à blanc)",
+              "earlier-version": "non envoyé : a reçu une version précédente (rectificatif : --erratum)",
+              "never-received": "non envoyé : n’a reçu aucune version (envoyez l’édition sans --erratum)"}
+STATUS_FR = {"current": "reçu", "earlier": "version précédente", "failed": "échec", "pending": "en attente"}
 
 
 def _send(args: argparse.Namespace) -> int:
     from bulletin import mail, send
 
     month = _month(args.edition, "--edition")
+    if args.status:
+        return _status(args, month)
+    if args.recipients is None:
+        raise BulletinError(Problem(Where("--recipients"), "il manque le fichier des destinataires",
+                                    "ajoutez --recipients partenaires.csv"))
     overrides = {"host": args.smtp_host, "port": args.smtp_port, "security": args.smtp_security,
                  "retry_delay": args.retry_delay, "max_size_mb": args.max_size_mb}
     config = mail.load_mail_config(args.config or project_root() / "layouts" / "pvd-mail.yaml", overrides)
-    messages = send.prepare_messages(month, args.recipients, args.archive_dir, config)
+    sending = send.prepare(month, args.archive_dir, config, args.erratum)
+    recipients = read_recipients(args.recipients)
     if args.send:
-        outcomes = send.send_messages(messages, month, args.archive_dir, config, send.terminal_progress)
+        outcomes = send.deliver(sending, recipients, args.erratum, send.terminal_progress)
     else:
-        outcomes = send.write_dry_run(messages, args.out_dir / month)
+        outcomes = send.write_dry_run(sending, recipients, args.erratum, args.out_dir / month)
+    counts = dict.fromkeys(OUTCOME_FR, 0)
     for outcome in outcomes:
-        detail = f" : {outcome.detail}" if outcome.detail and outcome.state != "sent" else ""
-        print(f"{outcome.recipient.email}  {OUTCOME_FR[outcome.state]}{detail}")
-    counts = {state: sum(o.state == state for o in outcomes) for state in OUTCOME_FR}
-    print(f"{counts['sent']} envoyé(s), {counts['already-sent']} déjà envoyé(s), {counts['failed']} échec(s), "
-          f"{counts['written']} message(s) écrit(s) sans envoi.")
+        counts[outcome.state] += 1
+        _print_outcome(outcome)
+    _print_counts(counts, sending.issue.version)
     if counts["failed"]:
-        raise BulletinError(f"{counts['failed']} recipient(s) did not get the edition; rerun send to retry them")
+        raise BulletinError(Problem(Where(args.recipients), f"{counts['failed']} destinataire(s) n’ont pas reçu "
+                                    "l’édition", "relancez send pour les réessayer (les autres ne recevront rien "
+                                    "de plus)"))
+    return 0
+
+
+def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
+    label = OUTCOME_FR[outcome.state]
+    if outcome.kind == "erratum" and outcome.state in ("sent", "written", "failed"):
+        label = "rectificatif " + label if outcome.state != "failed" else label + " (rectificatif)"
+    detail = f" : {outcome.detail}" if outcome.detail else ""
+    print(f"{outcome.recipient.email}  {label}{detail}", flush=True)
+
+
+def _print_counts(counts: dict[str, int], version: int) -> None:
+    skipped = counts["already-sent"] + counts["earlier-version"] + counts["never-received"]
+    print(f"Version {version} : {counts['sent']} envoyé(s), {skipped} non envoyé(s) (déjà servis ou hors de ce mode), "
+          f"{counts['failed']} échec(s), {counts['written']} message(s) écrit(s) sans envoi.")
+
+
+def _status(args: argparse.Namespace, month: str) -> int:
+    from bulletin import archive, send
+
+    if args.erratum:
+        raise BulletinError(Problem(Where("--erratum"), "--erratum ne va pas avec --status", "retirez --erratum"))
+    checked = archive.checked_version(args.archive_dir, month)
+    recipients = read_recipients(args.recipients) if args.recipients else None
+    lines = send.delivery_status(send.journal_rows(args.archive_dir, month), checked.row.version, recipients)
+    for row in (*checked.earlier, checked.row):
+        reason = f" : {row.reason}" if row.reason else ""
+        print(f"Édition {month}, version {row.version} archivée le {row.archived_at}{reason}")
+    width = max([len(line.email) for line in lines] + [8])
+    for line in lines:
+        detail = f"  {line.detail}" if line.detail else ""
+        print(f"{line.email.ljust(width)}  {STATUS_FR[line.state]:<18}  {line.received}{detail}")
+    counts = {state: sum(line.state == state for line in lines) for state in STATUS_FR}
+    print(f"{len(lines)} destinataire(s) : {counts['current']} à jour (version {checked.row.version}), "
+          f"{counts['earlier']} avec une version précédente seulement, {counts['failed']} en échec, "
+          f"{counts['pending']} en attente.")
     return 0
 
 
