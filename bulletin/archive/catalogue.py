@@ -236,16 +236,22 @@ def _mtime(folder: Path) -> str:
 
 def reindex(archive_dir: Path) -> list[ArchivedVersion]:
     """Rebuild the catalogue from the manifests of the version folders; nothing changes on an error."""
+    _require_archive(archive_dir)  # before the lock, which would leave a .lock file in any folder
     with locked(archive_dir):
         return _reindex(archive_dir)
 
 
-def _reindex(archive_dir: Path) -> list[ArchivedVersion]:
-    found = [(folder, read_manifest(folder)) for _, _, folder in version_folders(archive_dir)]
-    path = archive_dir / CATALOGUE
-    if not found and not path.exists():
+def _require_archive(archive_dir: Path) -> None:
+    require_archive_dir(archive_dir)
+    if not version_folders(archive_dir) and not (archive_dir / CATALOGUE).exists():
         raise ArchiveError(Problem(Where(archive_dir), "aucune édition archivée ici (aucun dossier AAAA-MM "
                                    "avec manifest.json)", "indiquez le bon --archive-dir"))
+
+
+def _reindex(archive_dir: Path) -> list[ArchivedVersion]:
+    _require_archive(archive_dir)
+    found = [(folder, read_manifest(folder)) for _, _, folder in version_folders(archive_dir)]
+    path = archive_dir / CATALOGUE
     old_dates, legacy = _salvage(path)
     journal.adopt(archive_dir, legacy)
     handle, name = tempfile.mkstemp(prefix=f".{CATALOGUE}.tmp-", dir=archive_dir)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bulletin.archive.catalogue import CATALOGUE
-from bulletin.archive.folders import ArchiveError
+from bulletin.archive.folders import ArchiveError, make_folders, remove_folders
 from bulletin.archive.manifest import MANIFEST
 from bulletin.errors import Problem, Where
 from bulletin.files import current_umask
@@ -54,14 +54,16 @@ def extract(pdf: Path, output: Path) -> list[Path]:
     if output.exists() and not output.is_dir():
         raise ArchiveError(Problem(Where(output), "existe et n’est pas un dossier", "choisissez un autre --output"))
     written: list[Path] = []
+    created: list[Path] = []
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        created = make_folders(output)
         for target, data in zip(targets, files.values(), strict=True):
             _write_new(target, data)
             written.append(target)
     except OSError as exc:
         for path in written:
             path.unlink(missing_ok=True)
+        remove_folders(created)
         raise ArchiveError(Problem(Where(output), f"impossible d’écrire : {exc.strerror}",
                                    "choisissez un dossier accessible en écriture, sur un disque qui a de la place")
                            ) from None

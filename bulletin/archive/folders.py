@@ -91,7 +91,7 @@ def locked(archive_dir: Path, create: bool = False) -> Iterator[None]:
 
 def _lock_key(archive_dir: Path, create: bool) -> Path:
     try:
-        if create:
+        if create and not archive_dir.exists():
             archive_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _unwritable(archive_dir, exc) from None
@@ -110,6 +110,23 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+def make_folders(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents; return the folders created, deepest first, so that a
+    failed run can remove them with :func:`remove_folders` and leave nothing behind."""
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_folders(folders: list[Path]) -> None:
+    """Remove the (empty) folders :func:`make_folders` created."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def protect(folder: Path) -> None:

@@ -170,7 +170,8 @@ def atomic_script(connection: sqlite3.Connection, statements: list[str]) -> None
                 connection.execute(statement)
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                connection.execute("ROLLBACK")
             raise
     finally:
         connection.isolation_level = level

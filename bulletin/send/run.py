@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bulletin.archive import (CheckedVersion, Delivery, checked_version, journal, locked,
                               refuse_inside_archive)
-from bulletin.archive.folders import remove_tree
+from bulletin.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.edition import load_edition
 from bulletin.errors import Problem, Where
 from bulletin.files import current_umask
@@ -114,10 +114,12 @@ def write_dry_run(sending: Sending, recipients: list[Recipient], erratum: bool, 
     planned = plan(recipients, journal_rows(sending.archive_dir, sending.month), sending.issue.version, erratum)
     check_size(sending, planned)
     _require_mail_folder(folder)
+    created: list[Path] = []
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        created = make_folders(folder.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
     except OSError as exc:
+        remove_folders(created)
         raise _unwritable(folder, exc) from None
     try:
         outcomes = list(_write_all(sending, planned, staging, folder))
@@ -126,6 +128,8 @@ def write_dry_run(sending: Sending, recipients: list[Recipient], erratum: bool, 
             remove_tree(folder)
         staging.rename(folder)
     except OSError as exc:
+        remove_tree(staging)
+        remove_folders(created)
         raise _unwritable(folder, exc) from None
     finally:
         remove_tree(staging)
