@@ -59,6 +59,8 @@ MESSAGE_POLICY = MessagePolicy()
 
 def _fold_header(name: str, value: Any, linesep: str) -> str | None:
     lowered = name.lower()
+    if lowered == "list-unsubscribe":  # a URL: never encoded (clients would not read it), at most 500 characters
+        return f"{name}: {value}{linesep}"
     if lowered == "subject":
         return f"{name}: {_encoded(str(value), name, linesep)}{linesep}"
     if lowered in ADDRESS_HEADERS and hasattr(value, "addresses"):

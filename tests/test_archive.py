@@ -118,13 +118,15 @@ def test_verify_names_a_file_with_one_flipped_byte(archived: Path, tmp_path: Pat
 
 def test_extract_recovers_the_data_byte_for_byte_outside_the_archive(archived: Path, tmp_path: Path) -> None:
     pdf = archived / "2022-02" / PDF_NAME
+    mask = os.umask(0)
+    os.umask(mask)
     before = snapshot(archived)
     result = run_cli("archive", "extract", pdf, cwd=tmp_path)  # the default output follows the current folder
     assert result.code == 0, result.stderr
     out = tmp_path / "out" / "pvd-chiffres-cles-2022-02-donnees"
     for name in ("edition.yaml", "figures.csv", "series.csv"):
         assert (out / name).read_bytes() == (EDITION / name).read_bytes()
-        assert stat.S_IMODE((out / name).stat().st_mode) & 0o600 == 0o600  # the user's own copy, writable
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o644 & ~mask  # the user's own copy, writable
     assert snapshot(archived) == before
     again = run_cli("archive", "extract", pdf, cwd=tmp_path)
     assert again.code == 1 and "existe déjà ; rien n’est remplacé" in again.stderr
