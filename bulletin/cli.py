@@ -203,6 +203,7 @@ def _archive(args: argparse.Namespace) -> int:
                                     "ajoutez --reissue pour archiver une version corrigée"))
     if args.action is None:
         done = archive.archive_edition(request_from(args), args.archive_dir, (args.reason or "") if args.reissue else None)
+        _warn(list(done.warnings))
         _print_archived(done)
     elif args.action == "list":
         _print_versions(archive.list_editions(args.archive_dir))

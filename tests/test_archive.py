@@ -296,3 +296,27 @@ def test_two_archive_runs_at_once_make_one_sound_edition(tmp_path: Path) -> None
     assert any("déjà archivée" in err for _, err in outputs)
     assert codes == [0, 1]
     assert run_cli("archive", "verify", "--archive-dir", folder).code == 0
+
+
+def test_archived_pdf_keeps_the_changes_since_earlier_editions(tmp_path: Path) -> None:
+    """A layout with `delta: true` reads the earlier editions: the archive keeps them, so that the archived
+    PDF is the built one (« +47 depuis janvier 2022 ») and still rebuilds to the same bytes."""
+    from conftest import layout_copy, replace_in_file
+    from pdfread import flat, page_texts
+
+    editions = tmp_path / "editions"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "editions" / "2022-01", editions / "2022-01")  # FICTITIOUS
+    shutil.copytree(EDITION, editions / "2022-02")
+    layout = layout_copy(tmp_path)
+    replace_in_file(layout, "id: conventions-communes\n", "id: conventions-communes\n              delta: true\n")
+    built = tmp_path / "construit.pdf"
+    assert run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", built).code == 0
+    folder = tmp_path / "archive"
+    result = archive_with(folder, "--layout", layout, data_dir=editions / "2022-02")
+    assert result.code == 0, result.stderr
+    archived = folder / "2022-02" / "layout-2022-02.pdf"
+    assert "+47 depuis janvier 2022" in flat(" ".join(page_texts(archived)))
+    assert archived.read_bytes() == built.read_bytes()
+    manifest = json.loads((folder / "2022-02" / "manifest.json").read_text(encoding="utf-8"))
+    assert {"2022-01/figures.csv", "2022-01/edition.yaml", "2022-01/series.csv"} <= set(manifest["files"])
+    assert run_cli("archive", "verify", "--archive-dir", folder).code == 0

@@ -27,7 +27,8 @@ from bulletin import __version__
 from bulletin.archive.catalogue import catalogue, latest, reconcile, record, versions
 from bulletin.archive.folders import ArchiveError, folder_name, locked, protect, remove_tree
 from bulletin.archive.manifest import MANIFEST, Document, FileEntry, Manifest, manifest_data
-from bulletin.build import BuildRequest, Prepared, build, prepare, source_files
+from bulletin.build import BuildRequest, Prepared, build, prepare, source_files, uses_history
+from bulletin.history import load_history
 from bulletin.errors import Problem, Where
 from bulletin.files import sha256_file
 
@@ -42,6 +43,7 @@ class Archived:
     month: str
     version: int
     folder: Path
+    warnings: tuple[Problem, ...] = ()  # the build's warnings (an unused figure…), as build prints them
 
 
 def check_reason(reason: str | None) -> str:
@@ -79,7 +81,7 @@ def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | Non
             remove_tree(staging)
         record(db, manifest, sha256_file(target / MANIFEST), target.name, manifest.archived_at or "")
     log.info("archivé : %s version %d dans %s", month, version, target)
-    return Archived(month, version, target)
+    return Archived(month, version, target, tuple(prepared.warnings))
 
 
 def _next_version(db: sqlite3.Connection, archive_dir: Path, month: str, reissue: bool) -> int:
@@ -132,6 +134,7 @@ def _assemble(folder: Path, request: BuildRequest, prepared: Prepared, version: 
     _copy(theme.path, folder / "theme" / theme.path.name)
     for path in sorted(set(theme.font_files.values())):
         _copy(path, folder / "fonts" / path.name)
+    _copy_history(folder, prepared)
     pdf_name = f"{layout.path.stem}-{edition.month}.pdf"
     build(replace(archived_request(folder), output=folder / pdf_name))
     files = {str(p.relative_to(folder)): FileEntry(sha256_file(p), p.stat().st_size)
@@ -143,6 +146,17 @@ def _assemble(folder: Path, request: BuildRequest, prepared: Prepared, version: 
     (folder / MANIFEST).write_text(json.dumps(manifest_data(manifest, extra), indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
     return manifest
+
+
+def _copy_history(folder: Path, prepared: Prepared) -> None:
+    """The earlier editions that deltas and history curves read, as ``YYYY-MM/`` folders beside ``data/``:
+    the build from the archived copies finds them where :func:`~bulletin.history.load_history` looks
+    (the data folder's siblings), so the archived PDF shows the same changes as the built one."""
+    if not uses_history(prepared.layout):
+        return
+    for earlier in load_history(prepared.edition).earlier:
+        for path in source_files(earlier):
+            _copy(path, folder / earlier.month / path.name)
 
 
 def archived_request(folder: Path) -> BuildRequest:

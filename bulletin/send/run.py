@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from bulletin.archive import (CheckedVersion, Delivery, checked_version, journal, locked,
+from bulletin.archive import (CheckedVersion, Delivery, Journal, checked_version, journal, locked,
                               refuse_inside_archive)
 from bulletin.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.edition import load_edition
@@ -181,7 +181,7 @@ def deliver(sending: Sending, recipients: list[Recipient], erratum: bool,
             transport.close()
 
 
-def _deliver_once(sending: Sending, transport: SmtpTransport, record, item: Planned) -> Outcome:  # type: ignore[no-untyped-def]
+def _deliver_once(sending: Sending, transport: SmtpTransport, record: Journal, item: Planned) -> Outcome:
     recipient, kind, version = item.recipient, item.kind or EDITION, sending.issue.version
     message = sending.compose(recipient, kind)
     data = wire_bytes(message)
