@@ -14,7 +14,7 @@ from pathlib import Path
 from bulletin.edition import Edition, read_edition
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import register_fonts
-from bulletin.history import History, load_history
+from bulletin.history import History, load_history, series_warnings
 from bulletin.layout_spec import LayoutSpec, read_layout
 from bulletin.pages import PlacedPage, plan_pages
 from bulletin import __version__
@@ -64,7 +64,7 @@ def prepare(request: BuildRequest) -> Prepared:
                      problems) if layout else None
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
-        problems.extend(validate(edition, layout, history, request.draft))
+        problems.extend(validate(edition, layout, history, request.draft) + series_warnings(edition))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
         pages, fit = plan_pages(layout, edition, theme, history)

@@ -92,7 +92,7 @@ def _provenance(figure: Any) -> Provenance:
 
 def _history_curve(key: str, label: str, edition: Edition, history: History) -> tuple[Curve, list[Provenance]]:
     """A figure followed across editions: one point per edition month, each with its own source."""
-    found = [(e.month_date, e.figures[key]) for e in history.earlier if key in e.figures]
+    found = [(e.month_date, figure) for e, figure in history.comparable(key, edition)]  # same unit only
     found.append((edition.month_date, edition.figures[key]))
     points = tuple((month, figure.number) for month, figure in found)
     return Curve(label, points, edition.figures[key].unit), [_provenance(figure) for _, figure in found]

@@ -1,22 +1,29 @@
 """Recipients of the bulletin: read and validate the partners' CSV list.
 
-Input: a CSV with at least the columns ``email,name,organisation`` (more allowed; any common
-dialect). Output: a list of :class:`Recipient`, duplicates removed (with a warning); every bad
-line is reported with its line number before anything is sent.
+Input: a CSV (any common dialect) whose header names the address column ``email`` or
+``courriel``, the name column ``name`` or ``nom`` and, optionally, the organisation column
+``organisation`` or ``organisme`` (more columns allowed). Output: a list of :class:`Recipient`,
+duplicates removed (with a warning); every bad line is reported with its line number before
+anything is sent. Names and organisations are one line of at most 200 characters, without
+control characters (a line break in a name would otherwise reach a mail header).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import DataError, Problem, Where, raise_if_errors
-from bulletin.tables import read_csv_table
+from bulletin.tables import Row, read_csv_table
 
 log = logging.getLogger(__name__)
-REQUIRED = ("email", "name", "organisation")
+COLUMNS = {"email": ("email", "courriel"), "name": ("name", "nom"), "organisation": ("organisation", "organisme")}
+REQUIRED = ("email", "name")
+MAX_NAME = 200
+MAX_FILE_BYTES = 20_000_000
 # A practical address check: one @, no spaces or angle brackets, a dotted domain of letters/digits/dashes.
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
                      r"[A-Za-z]{2,63}$")
@@ -42,28 +49,83 @@ def is_valid_address(address: str) -> bool:
     return len(address) <= 254 and bool(ADDRESS.match(address)) and ".." not in address
 
 
+def name_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a name in a mail header, or None."""
+    if len(text) > MAX_NAME:
+        return f"{len(text)} caractères, au-delà de {MAX_NAME}"
+    bad = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        return f"contient un caractère invisible ou de contrôle (U+{ord(bad):04X})"
+    return None
+
+
+def _columns(path: Path, header: tuple[str, ...]) -> dict[str, str]:
+    """Our field → the file's column; DataError if a required one is missing or given twice."""
+    found: dict[str, str] = {}
+    for field, names in COLUMNS.items():
+        present = [name for name in names if name in header]
+        if len(present) > 1:
+            raise DataError(Problem(Where(path, 1), f"colonnes « {present[0]} » et « {present[1]} » : deux fois la "
+                                    "même information", "gardez-en une seule"))
+        if present:
+            found[field] = present[0]
+    missing = [COLUMNS[f] for f in REQUIRED if f not in found]
+    if missing:
+        wanted = " et ".join(f"« {a} » (ou « {b} »)" for a, b in missing)
+        raise DataError(Problem(Where(path, 1), f"colonne manquante : {wanted}",
+                                "l’en-tête doit nommer email,name[,organisation] ou courriel,nom[,organisme]"))
+    return found
+
+
 def read_recipients(path: Path) -> list[Recipient]:
     """Read ``path``; raise DataError listing every bad line; drop duplicates with a warning."""
+    _check_file(path)
     table = read_csv_table(path)
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise DataError(Problem(Where(path, 1), f"missing columns: {', '.join(missing)}",
-                                "the header needs email,name,organisation (more columns are allowed)"))
+    columns = _columns(path, table.columns)
     problems: list[Problem] = []
     recipients: dict[str, Recipient] = {}
     for row in table.rows:
-        email = row.cells["email"].strip()
-        if not is_valid_address(email):
-            problems.append(Problem(row.where, f"{email!r} is not a valid e-mail address",
-                                    "write a plain address such as prenom.nom@exemple.fr"))
+        recipient = _recipient(row, columns, problems)
+        if recipient is None:
             continue
-        recipient = Recipient(email, row.cells["name"].strip(), row.cells["organisation"].strip(), row.where)
         if recipient.key in recipients:
-            log.warning("%s: %s is already listed at line %s; the duplicate is ignored",
-                        row.where, email, recipients[recipient.key].where.line)
+            log.warning("%s: %s figure déjà ligne %s ; le doublon est ignoré",
+                        row.where, recipient.email, recipients[recipient.key].where.line)
             continue
         recipients[recipient.key] = recipient
     raise_if_errors(problems, DataError)
     if not recipients:
-        raise DataError(Problem(Where(path), "no recipient", "list at least one address"))
+        raise DataError(Problem(Where(path), "aucun destinataire", "indiquez au moins une adresse"))
     return list(recipients.values())
+
+
+def _recipient(row: Row, columns: dict[str, str], problems: list[Problem]) -> Recipient | None:
+    email = row.cells[columns["email"]].strip()
+    if not is_valid_address(email):
+        shown = email if len(email) <= 80 else email[:80] + "…"
+        problems.append(Problem(row.where, f"{shown!r} n’est pas une adresse électronique valide",
+                                "écrivez une adresse simple, comme prenom.nom@exemple.fr"))
+        return None
+    texts = {}
+    for field in ("name", "organisation"):
+        text = row.cells.get(columns.get(field, ""), "").strip()
+        problem = name_problem(text)
+        if problem:
+            problems.append(Problem(row.where, f"colonne « {columns[field]} » de {email} : {problem}",
+                                    f"écrivez un nom sur une ligne, {MAX_NAME} caractères au plus"))
+            return None
+        texts[field] = " ".join(text.split())
+    return Recipient(email, texts["name"], texts["organisation"], row.where)
+
+
+def _check_file(path: Path) -> None:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise DataError(Problem(Where(path), f"fichier des destinataires illisible : {exc.strerror}",
+                                "indiquez le bon fichier avec --recipients")) from None
+    if not path.is_file():
+        raise DataError(Problem(Where(path), "n’est pas un fichier ordinaire", "indiquez un fichier CSV"))
+    if info.st_size > MAX_FILE_BYTES:
+        raise DataError(Problem(Where(path), f"fichier de {info.st_size} octets, au-delà de {MAX_FILE_BYTES}",
+                                "un fichier de destinataires tient en quelques mégaoctets"))

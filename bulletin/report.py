@@ -1,7 +1,9 @@
 """Present the changes between two editions as a readable table, CSV or JSON.
 
 Input: :class:`~bulletin.history.Change` rows. Output: text for the terminal (French figures,
-aligned columns) or machine-readable CSV / JSON (plain numbers, ISO dates).
+changes of percentages in points, aligned columns) or machine-readable CSV / JSON (numbers as
+numbers, ISO dates). CSV cells that a spreadsheet would run as a formula (starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return, and not a plain number) are prefixed with ``'``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 
-from bulletin.history import Change
-from bulletin.typography import format_value, fr_signed
+from bulletin.history import Change, signed_change
+from bulletin.typography import format_value, fr_date
 
 FORMATS = ("table", "csv", "json")
 STATUS_FR = {"changed": "modifié", "added": "ajouté", "removed": "retiré"}
+FIELD_FR = {"value": "valeur", "unit": "unité", "status": "statut", "as_of": "date de la donnée", "source": "source",
+            "points": "série entière"}
+COLUMNS = ("kind", "key", "x", "field", "status", "unit", "old", "new", "change", "change_unit")
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render_changes(changes: list[Change], fmt: str) -> str:
@@ -24,24 +32,50 @@ def render_changes(changes: list[Change], fmt: str) -> str:
     return {"table": _table, "csv": _csv, "json": _json}[fmt](changes)
 
 
-def _plain(value: object) -> str | None:
-    if value is None:
-        return None
+def _json_value(value: object) -> object:
+    """Numbers as JSON numbers (exact when they have at most 15 significant digits), dates ISO."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return value
 
 
-def _records(changes: list[Change]) -> list[dict[str, str | None]]:
-    return [{"key": c.key, "status": c.status, "unit": c.unit, "old": _plain(c.old), "new": _plain(c.new),
-             "change": _plain(c.change)} for c in changes]
+def change_unit(change: Change) -> str | None:
+    """The unit of ``change.change``: ``pt`` (percentage points) for percentages."""
+    if change.change is None:
+        return None
+    return "pt" if change.unit == "percent" else change.unit
+
+
+def _records(changes: list[Change]) -> list[dict[str, object]]:
+    return [{"kind": c.kind, "key": c.key, "x": _json_value(c.x), "field": c.field, "status": c.status,
+             "unit": c.unit, "old": _json_value(c.old), "new": _json_value(c.new), "change": _json_value(c.change),
+             "change_unit": change_unit(c)} for c in changes]
+
+
+def neutralised(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return neutralised(str(value))
 
 
 def _csv(changes: list[Change]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["key", "status", "unit", "old", "new", "change"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(_records(changes))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for record, change in zip(_records(changes), changes, strict=True):
+        raw = {**record, "x": change.x, "old": change.old, "new": change.new, "change": change.change}
+        writer.writerow([_csv_cell(raw[column]) for column in COLUMNS])
     return out.getvalue()
 
 
@@ -49,28 +83,45 @@ def _json(changes: list[Change]) -> str:
     return json.dumps(_records(changes), ensure_ascii=False, indent=2) + "\n"
 
 
-def _shown(value: object, unit: str) -> str:
-    return "" if value is None else format_value(value, unit).replace("\u202f", " ").replace("\u00a0", " ")
+def _shown(value: object, unit: str, field: str) -> str:
+    if value is None:
+        return ""
+    if field == "value":
+        text = format_value(value, unit)
+    elif isinstance(value, dt.date):
+        text = fr_date(value)
+    else:
+        text = str(value)
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def _point(x: dt.date | str | None) -> str:
+    return "" if x is None else x.isoformat() if isinstance(x, dt.date) else str(x)
 
 
 def _table(changes: list[Change]) -> str:
     if not changes:
         return "Aucun changement.\n"
-    header = ("clé", "statut", "avant", "après", "variation")
-    rows = [header] + [(c.key, STATUS_FR[c.status], _shown(c.old, c.unit), _shown(c.new, c.unit),
-                        _variation(c)) for c in changes]
+    header = ("clé", "point", "quoi", "état", "avant", "après", "variation")
+    rows = [header] + [(c.key, _point(c.x), FIELD_FR[c.field], STATUS_FR[c.status],
+                        _shown(c.old, c.old_unit, c.field), _shown(c.new, c.new_unit, c.field), _variation(c))
+                       for c in changes]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+    lines = ["  ".join(cell.ljust(w) if i < 4 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    counts = {s: sum(c.status == s for c in changes) for s in STATUS_FR}
-    lines.append(f"\n{counts['changed']} modifié(s), {counts['added']} ajouté(s), {counts['removed']} retiré(s).")
+    figures = [c for c in changes if c.kind == "figure"]
+    counts = {s: len({c.key for c in figures if c.status == s}) for s in STATUS_FR}
+    points = len([c for c in changes if c.kind == "series"])
+    lines.append(f"\nChiffres : {counts['changed']} modifié(s), {counts['added']} ajouté(s), {counts['removed']} "
+                 f"retiré(s) ; séries : {points} changement(s).")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def _variation(change: Change) -> str:
+    if change.field == "unit":
+        return "unité changée"
     delta = change.change
-    if delta is None or change.unit not in ("count", "percent", "eur"):
+    if delta is None:
         return ""
-    text = fr_signed(delta if change.unit != "count" else int(delta), change.unit)
-    return text.replace("\u202f", " ").replace("\u00a0", " ") if isinstance(delta, Decimal) else text
+    return signed_change(delta, change.unit).replace("\u202f", " ").replace("\u00a0", " ")

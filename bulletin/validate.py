@@ -180,6 +180,11 @@ def _check_reference(block: BlockSpec, edition: Edition, key: str, option: str, 
 def _check_history(block: BlockSpec, edition: Edition, history: History, used: set[str]) -> Iterator[Problem]:
     for key in block.options.get("history") or ():
         yield from _check_reference(block, edition, key, "history", used, numeric=True)
+        if key in edition.figures:
+            for earlier, figure in history.incomparable(key, edition):
+                yield Problem(block.where, f"bloc « {block.id} » : la courbe de « {key} » omet {earlier.month} : "
+                              f"l’unité y était « {figure.unit} », elle est « {edition.figures[key].unit} » aujourd’hui",
+                              "les valeurs d’unités différentes ne se comparent pas", warning=True)
     if block.options.get("delta") and block.options["figure"] in edition.figures:
         if history.previous_value(block.options["figure"]) is None:
             yield Problem(block.where, f"block {block.id!r}: delta asked but no earlier edition has "

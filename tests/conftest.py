@@ -25,12 +25,25 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str | Path, cwd: Path = ROOT) -> CliResult:
-    """Run ``make_bulletin.py`` in a subprocess, as a user would."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_cli(*args: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None,
+            max_file_bytes: int | None = None) -> CliResult:
+    """Run ``make_bulletin.py`` in a subprocess, as a user would; ``env`` adds environment variables,
+    ``max_file_bytes`` makes every file the process writes stop at that size (a full disk)."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     done = subprocess.run([sys.executable, str(ROOT / "make_bulletin.py"), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+                          cwd=cwd, capture_output=True, text=True, env=environment, timeout=300,
+                          preexec_fn=_file_size_limit(max_file_bytes) if max_file_bytes is not None else None)
     return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def _file_size_limit(size: int):  # type: ignore[no-untyped-def]
+    """RLIMIT_FSIZE for the child: writes beyond ``size`` fail with EFBIG, as on a full disk
+    (Python ignores SIGXFSZ, so the write raises instead of killing the process)."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    return limit
 
 
 @pytest.fixture(scope="session")
