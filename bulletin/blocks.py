@@ -8,10 +8,11 @@ their text alternative. The registry :data:`BLOCK_TYPES` maps the YAML ``type:``
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from functools import cached_property
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bulletin import charts
@@ -22,7 +23,7 @@ from bulletin.history import History, change_since
 from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
 from bulletin.templates import Piece, referenced_keys, template_options
-from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
+from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
 from bulletin.theme import MM, Theme
 from bulletin.typography import NBSP, fr_date, format_value
 
@@ -87,12 +88,29 @@ def source_line(provenances: list[Provenance]) -> str:
 
 
 class BaseBlock:
-    """Shared plumbing: spec, context and default answers of the block protocol."""
+    """Shared plumbing: spec, context and default answers of the block protocol.
+
+    For the page composer a block also says whether it stays with the next one
+    (``keep_with_next``: headings), whether it is dropped where a page breaks (``discard_at_break``:
+    rules and spaces) and, by :meth:`split`, whether it can be cut across two pages. Blocks are atomic
+    unless they answer :meth:`split`.
+    """
+
+    keep_with_next = False
+    discard_at_break = False
 
     def __init__(self, spec: BlockSpec, ctx: Context) -> None:
         self.spec = spec
         self.ctx = ctx
         self.options = spec.options
+
+    def split(self, width: float, height: float) -> tuple[BaseBlock, BaseBlock] | None:
+        """The part that fits in ``height`` and the rest, or None when the block cannot be cut there."""
+        return None
+
+    def space_before(self, gap: float) -> float:
+        """Vertical space above the block when it follows another one on the page."""
+        return gap
 
     def provenances(self) -> list[Provenance]:
         """Provenance of every measured figure this block prints (counts, shares, amounts).
@@ -125,6 +143,8 @@ class BaseBlock:
 
 class HeadingBlock(BaseBlock):
     """A section or sub-section title; level 1 also gets an accent rule under it."""
+
+    keep_with_next = True
 
     def _layout(self, width: float) -> TextLayout:
         size = "heading_1" if self.options["level"] == "1" else "heading_2"
@@ -239,7 +259,9 @@ class KeyFigureBlock(BaseBlock):
 
 
 class TextBlock(BaseBlock):
-    """Paragraphs from a template, optionally on a light panel."""
+    """Paragraphs from a template, optionally on a light panel; splittable between lines."""
+
+    lines: tuple[int, int] | None = None  # the lines this part shows, when split across pages
 
     def _padding(self) -> float:
         return 3 * MM if self.options["panel"] else 0.0
@@ -249,15 +271,52 @@ class TextBlock(BaseBlock):
         return layout_text(self.ctx.fragments(self.options["text"], size), width - 2 * self._padding(),
                            self.ctx.leading(size), self.ctx.theme.sizes[size] * 0.6)
 
-    def measure(self, width: float) -> Measure:
+    def _shown(self, width: float) -> TextLayout:
+        """The layout of the lines this block (or this part of it) shows."""
         layout = self._layout(width)
+        if self.lines is None:
+            return layout
+        return replace(layout, lines=layout.lines[self.lines[0]:self.lines[1]])
+
+    def measure(self, width: float) -> Measure:
+        layout = self._shown(width)
         return Measure(layout.height + 2 * self._padding(), self.overflow(layout, "the text"))
+
+    def split(self, width: float, height: float) -> tuple[BaseBlock, BaseBlock] | None:
+        """Cut between lines, leaving no paragraph with a single line at a page's bottom or top."""
+        full = self._layout(width)
+        start, stop = self.lines or (0, len(full.lines))
+        shown = full.lines[start:stop]
+        best = None
+        for count in range(1, len(shown)):
+            if replace(full, lines=shown[:count]).height + 2 * self._padding() > height + 0.01:
+                break
+            if text_break_allowed(shown, count):
+                best = count
+        if best is None:
+            return None
+        return self._part(start, start + best), self._part(start + best, stop)
+
+    def _part(self, start: int, stop: int) -> TextBlock:
+        part = copy.copy(self)
+        part.lines = (start, stop)
+        return part
 
     def draw(self, surface: Surface, box: Box) -> None:
         pad = self._padding()
         if pad:
             surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
-        surface.text_layout(self._layout(box.width), box.x + pad, box.y + pad, box.width - 2 * pad, role="P")
+        surface.text_layout(self._shown(box.width), box.x + pad, box.y + pad, box.width - 2 * pad, role="P")
+
+
+def text_break_allowed(lines: tuple[Line, ...], count: int) -> bool:
+    """May a page break after the first ``count`` lines? Not after a paragraph's first line (orphan)
+    nor before its last line (widow)."""
+    if lines[count].paragraph_start:
+        return True
+    first_of_paragraph = max(i for i in range(count + 1) if i == 0 or lines[i].paragraph_start)
+    next_start = next((i for i in range(count, len(lines)) if lines[i].paragraph_start), len(lines))
+    return count - first_of_paragraph >= 2 and next_start - count >= 2
 
 
 class NoteBlock(TextBlock):
@@ -307,6 +366,8 @@ class LinkBlock(BaseBlock):
 class DividerBlock(BaseBlock):
     """A thin horizontal rule."""
 
+    discard_at_break = True
+
     def measure(self, width: float) -> Measure:
         return Measure(2 * MM)
 
@@ -317,6 +378,8 @@ class DividerBlock(BaseBlock):
 
 class SpacerBlock(BaseBlock):
     """Empty vertical space of a given height."""
+
+    discard_at_break = True
 
     def measure(self, width: float) -> Measure:
         return Measure(self.options["height"] * MM)

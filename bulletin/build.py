@@ -16,7 +16,7 @@ from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import register_fonts
 from bulletin.history import History, load_history
 from bulletin.layout_spec import LayoutSpec, read_layout
-from bulletin.pages import PlacedPage, plan_pages
+from bulletin.compose import PlacedPage, compose
 from bulletin import __version__
 from bulletin.files import atomic_path
 from bulletin.pdfa import PdfIdentity, finalize_pdf
@@ -67,7 +67,7 @@ def prepare(request: BuildRequest) -> Prepared:
         problems.extend(validate(edition, layout, history))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
-        pages, fit = plan_pages(layout, edition, theme, history)
+        pages, fit = compose(layout, edition, theme, history)
         problems.extend(fit)
     if _errors(problems) or not (edition and layout and theme):
         raise BulletinError(_errors(problems) or problems)

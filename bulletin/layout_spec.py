@@ -106,13 +106,20 @@ class BlockSpec:
 
 
 @dataclass(frozen=True)
-class PageSpec:
-    """One page: its section title, accent colour and top-to-bottom blocks."""
+class SectionSpec:
+    """One section: its title, accent colour and blocks, flowed onto as many pages as they need.
 
-    section: str
+    ``new_page``: the section starts on a new page. ``continues``: a legacy page that repeats the
+    previous page's section title (no new title, same section in the outline and the structure).
+    """
+
+    title: str
     accent: str
     blocks: tuple[BlockSpec, ...]
     where: Where
+    accent_where: Where
+    new_page: bool = False
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,11 +132,12 @@ class LayoutSpec:
     keywords: tuple[str, ...]
     author: str
     theme_path: Path
-    pages: tuple[PageSpec, ...]
+    sections: tuple[SectionSpec, ...]
+    title_where: Where | None = None
 
     def blocks(self) -> list[BlockSpec]:
-        """Every block of every page, nested ones included, in reading order."""
-        return [b for page in self.pages for top in page.blocks for b in top.walk()]
+        """Every block of every section, nested ones included, in reading order."""
+        return [b for section in self.sections for top in section.blocks for b in top.walk()]
 
 
 def load_layout(path: Path) -> LayoutSpec:
@@ -142,44 +150,85 @@ def load_layout(path: Path) -> LayoutSpec:
 def read_layout(path: Path) -> tuple[LayoutSpec, list[Problem]]:
     """Parse as much of the layout as is valid: the spec (bad blocks left out) and every problem.
 
-    Raises LayoutError only when the file is unreadable or has no document/pages structure.
+    Raises LayoutError only when the file is unreadable or has no document/sections structure.
     """
     data = load_yaml(path)
     if not isinstance(data, Located) or not isinstance(data.get("document"), Located):
-        raise LayoutError(Problem(Where(path, 1), "a layout needs a 'document:' mapping and a 'pages:' list",
-                                  "see docs/layout-reference.md"))
+        raise LayoutError(Problem(Where(path, 1), "une mise en page commence par « document: » puis une liste "
+                                  "« sections: »", "voir docs/layout-reference.md"))
     problems: list[Problem] = []
     document: Located = data["document"]
-    pages = _pages(path, data, problems)
-    _check_unique_ids(path, pages, problems)
+    sections = _sections(path, data, problems)
+    _check_unique_ids(path, sections, problems)
     theme = path.parent / str(document.get("theme", "themes/pvd.yaml"))
     layout = LayoutSpec(path, str(document.get("title", "")), str(document.get("subject", "")),
                         tuple(str(k) for k in document.get("keywords") or ()), str(document.get("author", "ANCT")),
-                        theme, pages)
+                        theme, sections, Where(path, document.line_of("title")))
     return layout, problems
 
 
-def _pages(path: Path, data: Located, problems: list[Problem]) -> tuple[PageSpec, ...]:
+SECTION_KEYS = ("title", "accent", "new_page", "blocks")
+
+
+def _sections(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
+    """``sections:`` (flowed), or the legacy ``pages:`` (each page a section starting on a new page)."""
+    if "sections" in data and "pages" in data:
+        problems.append(Problem(Where(path, data.line_of("pages")), "la mise en page a à la fois « sections: » et "
+                                "« pages: »", "gardez « sections: » (chaque page devient une section avec new_page: true)"))
+    if "pages" in data and "sections" not in data:
+        return _legacy_pages(path, data, problems)
+    raw = data.get("sections")
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(Where(path, data.line_of("sections")), "« sections: » doit être une liste non vide",
+                                "listez les sections, chacune avec title: et blocks:"))
+        return ()
+    return tuple(s for s in (_section(path, item, problems) for item in raw) if s is not None)
+
+
+def _section(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | None:
+    if not isinstance(raw, Located) or "title" not in raw or not isinstance(raw.get("blocks"), list):
+        line = raw.line if isinstance(raw, Located) else None
+        problems.append(Problem(Where(path, line), "une section a besoin de « title: » et d’une liste « blocks: »",
+                                "voir docs/layout-reference.md"))
+        return None
+    for name in raw:
+        if name not in SECTION_KEYS:
+            problems.append(Problem(Where(path, raw.line_of(name)), f"option de section inconnue « {name} »",
+                                    f"options possibles : {', '.join(SECTION_KEYS)}"))
+    new_page = raw.get("new_page", False)
+    if not isinstance(new_page, bool):
+        problems.append(Problem(Where(path, raw.line_of("new_page")), "« new_page: » vaut true ou false", ""))
+        new_page = False
+    blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
+    return SectionSpec(str(raw["title"]), str(raw.get("accent", "blue")), blocks, Where(path, raw.line),
+                       Where(path, raw.line_of("accent")), new_page)
+
+
+def _legacy_pages(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
     pages = data.get("pages")
     if not isinstance(pages, list) or not pages:
         problems.append(Problem(Where(path, data.line_of("pages")), "'pages:' must be a non-empty list",
                                 "list the pages, each with section: and blocks:"))
         return ()
-    return tuple(p for p in (_page(path, raw, problems) for raw in pages) if p is not None)
+    sections: list[SectionSpec] = []
+    for raw in pages:
+        page = _page(path, raw, problems)
+        if page is not None:
+            continues = bool(sections) and sections[-1].title == page.title
+            sections.append(SectionSpec(page.title, page.accent, page.blocks, page.where, page.accent_where,
+                                        True, continues))
+    return tuple(sections)
 
 
-def _page(path: Path, raw: Any, problems: list[Problem]) -> PageSpec | None:
+def _page(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | None:
     if not isinstance(raw, Located) or "section" not in raw or not isinstance(raw.get("blocks"), list):
         line = raw.line if isinstance(raw, Located) else None
         problems.append(Problem(Where(path, line), "a page needs 'section:' and a 'blocks:' list",
                                 "see docs/layout-reference.md"))
         return None
-    accent = str(raw.get("accent", "blue"))
-    if accent not in ACCENTS:
-        problems.append(Problem(Where(path, raw.line_of("accent")), f"unknown accent {accent!r}",
-                                f"use one of: {', '.join(ACCENTS)}"))
     blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
-    return PageSpec(str(raw["section"]), accent, blocks, Where(path, raw.line))
+    return SectionSpec(str(raw["section"]), str(raw.get("accent", "blue")), blocks, Where(path, raw.line),
+                       Where(path, raw.line_of("accent")), True)
 
 
 def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
@@ -304,10 +353,10 @@ def _columns(path: Path, raw: Located, problems: list[Problem]) -> tuple[tuple[B
     return parsed
 
 
-def _check_unique_ids(path: Path, pages: tuple[PageSpec, ...], problems: list[Problem]) -> None:
+def _check_unique_ids(path: Path, sections: tuple[SectionSpec, ...], problems: list[Problem]) -> None:
     seen: dict[str, int | None] = {}
-    for page in pages:
-        for top in page.blocks:
+    for section in sections:
+        for top in section.blocks:
             for block in top.walk():
                 if block.id in seen:
                     problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",

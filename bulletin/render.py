@@ -17,7 +17,9 @@ from reportlab.pdfgen.canvas import Canvas
 from bulletin import __version__
 from bulletin.edition import Edition
 from bulletin.layout_spec import LayoutSpec
-from bulletin.pages import PlacedPage
+from bulletin.compose import PlacedPage
+from bulletin.blocks import HeadingBlock
+from bulletin.compose.titles import SectionTitleBlock
 from bulletin.structure import StructureRecorder
 from bulletin.surface import Surface
 from bulletin.theme import MM, Theme
@@ -42,12 +44,10 @@ def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, th
     """Draw ``pages`` into the file ``output``; return the logical structure recorded while drawing."""
     canvas = _new_canvas(output, layout, edition, theme)
     structure = StructureRecorder()
-    previous_section = None
     for page in pages:
         structure.new_page()
         surface = Surface(canvas, theme.page.height, structure)
-        _outline(canvas, page, previous_section, theme)
-        previous_section = page.spec.section
+        _outline(canvas, page, theme)
         _draw_page(surface, page, len(pages), layout, edition, theme, options)
         canvas.showPage()
     canvas.save()
@@ -67,22 +67,23 @@ def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) 
     return canvas
 
 
-def _outline(canvas: Canvas, page: PlacedPage, previous_section: str | None, theme: Theme) -> None:
-    """One outline entry per section, and one per level-1 heading under it."""
-    key = f"page-{page.number}"
-    canvas.bookmarkPage(key)
-    if page.spec.section != previous_section:
-        canvas.addOutlineEntry(page.spec.section, key, level=0)
+def _outline(canvas: Canvas, page: PlacedPage, theme: Theme) -> None:
+    """One outline entry per section where its title is set, and one per level-1 heading under it."""
     for index, (block, box) in enumerate(page.headings()):
-        heading_key = f"{key}-h{index}"
-        canvas.bookmarkHorizontalAbsolute(heading_key, theme.page.height - box.y + 4)
-        canvas.addOutlineEntry(block.title, heading_key, level=1)
+        if isinstance(block, SectionTitleBlock):
+            key, level, title = block.destination, 0, block.title
+        elif isinstance(block, HeadingBlock):
+            key, level, title = f"page-{page.number}-h{index}", 1, block.title
+        else:
+            continue
+        canvas.bookmarkHorizontalAbsolute(key, theme.page.height - box.y + 4)
+        canvas.addOutlineEntry(title, key, level=level)
 
 
 def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,
                theme: Theme, options: RenderOptions) -> None:
-    new_section = surface.structure.enter_section(page.spec.section)
-    _header(surface, page, layout, edition, theme, new_section)
+    with surface.artifact(pagination=True):
+        _header(surface, layout, edition, theme)
     for block, box in page.placements:
         block.draw(surface, box)
     surface.text_layout(page.sources, page.sources_box.x, page.sources_box.y, page.sources_box.width, role="P")
@@ -93,26 +94,20 @@ def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpe
             _watermark(surface, theme)
 
 
-def _header(surface: Surface, page: PlacedPage, layout: LayoutSpec, edition: Edition, theme: Theme,
-            new_section: bool) -> None:
-    """The band with the programme name, the month and the section title (an H1 where a section starts)."""
+def running_title(layout: LayoutSpec, edition: Edition) -> str:
+    """The programme title of the running header, in capitals."""
+    return (layout.title or edition.title).upper()
+
+
+def _header(surface: Surface, layout: LayoutSpec, edition: Edition, theme: Theme) -> None:
+    """The slim running header: programme title at left, edition month at right, a rule under them."""
     geometry = theme.page
-    band = geometry.margin_top + geometry.header_height
     left, right = geometry.margin_left, geometry.width - geometry.margin_right
-    small, bold = theme.sizes["footer"] + 1, theme.font("bold")
-    with surface.artifact(pagination=True):
-        surface.rect(0, 0, geometry.width, band, fill=theme.color("primary"))
-        surface.rect(0, band, geometry.width, 1.6 * MM, fill=theme.color(page.spec.accent))
-        surface.text(left, geometry.margin_top + small, (layout.title or edition.title).upper(), bold, small, "#FFFFFF")
-        surface.text(right, geometry.margin_top + small, fr_month(edition.month_date), theme.font("regular"),
-                     small, "#FFFFFF", "right")
-    title = (left, band - 5 * MM, page.spec.section, bold, theme.sizes["section"], "#FFFFFF")
-    if new_section:
-        with surface.element("H1"):
-            surface.text(*title)
-    else:  # the same section goes on: its title repeats as page furniture
-        with surface.artifact(pagination=True):
-            surface.text(*title)
+    size, baseline = theme.sizes["footer"], geometry.margin_top + theme.sizes["footer"]
+    surface.text(left, baseline, running_title(layout, edition), theme.font("bold"), size, theme.color("primary"))
+    surface.text(right, baseline, fr_month(edition.month_date), theme.font("regular"), size, theme.color("muted"), "right")
+    rule = baseline + 2.4 * MM
+    surface.line(left, rule, right, rule, theme.color("primary"), 0.8)
 
 
 def _footer(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,

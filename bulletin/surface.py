@@ -169,7 +169,7 @@ class Surface:
         for index, line in enumerate(layout.lines):
             if index and line.paragraph_start:
                 top += layout.paragraph_gap
-            if role and line.paragraph_start:
+            if role and (line.paragraph_start or index == 0):  # a part split from a page before opens one too
                 paragraph.close()
                 paragraph.enter_context(self.element(role))
             size = line.words[0][0].style.size

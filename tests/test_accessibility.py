@@ -81,7 +81,7 @@ def test_headings_are_ordered(tagged) -> None:  # type: ignore[no-untyped-def]
 
 def test_reading_order_follows_the_layout(tagged) -> None:  # type: ignore[no-untyped-def]
     _, elements, _ = tagged
-    sections = [page.section for page in load_layout(LAYOUT).pages]
+    sections = [section.title for section in load_layout(LAYOUT).sections]
     h1 = [text for role, _, text in elements if role == "/H1"]
     assert h1 == list(dict.fromkeys(sections))
     layout_headings = [b.options["text"][0].text.replace("\u00a0", " ")

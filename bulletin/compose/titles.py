@@ -1,0 +1,56 @@
+"""Section titles set in the flow of the page: the H1 of each section, in the section's accent.
+
+Input: a :class:`~bulletin.layout_spec.SectionSpec` and its :class:`~bulletin.blocks.Context`.
+Output: a block that measures and draws the title (accent bar, title, accent rule), opens the
+section in the tagged structure and stays with the block that follows it.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from bulletin.blocks import BaseBlock, Context
+from bulletin.geometry import Box, Measure
+from bulletin.layout_spec import BlockSpec, SectionSpec
+from bulletin.surface import Surface
+from bulletin.textflow import Fragment, TextLayout, layout_text
+from bulletin.theme import MM
+
+BAR_WIDTH = 2.2 * MM
+TEXT_INDENT = 5 * MM
+RULE_SPACE = 2.6 * MM
+
+
+class SectionTitleBlock(BaseBlock):
+    """The title of a section, where the section starts (not a page header)."""
+
+    keep_with_next = True
+
+    def __init__(self, section: SectionSpec, ctx: Context, index: int) -> None:
+        spec = BlockSpec("section", f"section-{index + 1}", MappingProxyType({"title": section.title}), section.where)
+        super().__init__(spec, ctx)
+        self.title = section.title
+        self.destination = f"section-{index + 1}"  # named destination: outline and sommaire links
+
+    def _layout(self, width: float) -> TextLayout:
+        style = self.ctx.style("section", "bold", "primary")
+        return layout_text([Fragment(self.title, style)], width - TEXT_INDENT, self.ctx.leading("section"))
+
+    def measure(self, width: float) -> Measure:
+        layout = self._layout(width)
+        return Measure(layout.height + RULE_SPACE, self.overflow(layout, "the section title"))
+
+    def space_before(self, gap: float) -> float:
+        return 2.5 * gap  # a new section breathes more than the blocks inside one
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        layout = self._layout(box.width)
+        accent = self.ctx.theme.color(self.ctx.accent)
+        surface.structure.enter_section(self.destination)
+        surface.rect(box.x, box.y + 0.8 * MM, BAR_WIDTH, layout.height - 1.6 * MM, fill=accent)
+        surface.text_layout(layout, box.x + TEXT_INDENT, box.y, box.width - TEXT_INDENT, role="H1")
+        rule = box.bottom - 0.9 * MM
+        surface.line(box.x, rule, box.x + box.width, rule, accent, 1.4)
+
+    def alt_text(self) -> str:
+        return self.title
