@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bulletin import charts
 from bulletin.edition import Edition, is_safe_url
+from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
 from bulletin.history import History, change_since
@@ -536,13 +537,41 @@ class RowBlock(BaseBlock):
         return Measure(max(heights, default=0.0), tuple(overflows))
 
     def draw(self, surface: Surface, box: Box) -> None:
-        """Draw each column; its last block is stretched to the row's bottom so cards line up."""
+        """Draw each column; its last block is stretched to the row's bottom so cards line up.
+
+        A block that fails does not stop the others: every failure is reported at once.
+        """
+        problems: list[Problem] = []
         for column, column_box in zip(self.columns, self._boxes(box), strict=True):
             placed = stack(column, column_box, self.ctx.theme.block_gap)[0]
             for index, (block, child_box) in enumerate(placed):
                 if index == len(placed) - 1:
                     child_box = Box(child_box.x, child_box.y, child_box.width, box.bottom - child_box.y)
-                block.draw(surface, child_box)
+                try:
+                    draw_block(block, surface, child_box)
+                except BulletinError as exc:
+                    problems += exc.problems
+        if problems:
+            raise BulletinError(problems)
+
+
+def draw_block(block: BaseBlock, surface: Surface, box: Box) -> None:
+    """Draw ``block``; any failure becomes a located error naming the block (never a traceback).
+
+    The innermost block that fails is named: an error already raised by a block inside a row passes
+    through the row unchanged.
+    """
+    try:
+        block.draw(surface, box)
+    except BulletinError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the drawing code raises, the user needs the block
+        log.debug("drawing block %s failed", block.spec.id, exc_info=True)
+        text = " ".join(str(exc).split())[:160]
+        detail = f"{type(exc).__name__} : {text}" if text else type(exc).__name__
+        raise BulletinError(Problem(block.spec.where, f"bloc « {block.spec.id} » ({block.spec.type}) : le dessin a "
+                                    f"échoué ({detail})", "vérifiez les données et les fichiers de ce bloc ; si "
+                                    "elles sont correctes, signalez l’erreur avec ce message")) from exc
 
 
 BLOCK_TYPES: dict[str, type[BaseBlock]] = {

@@ -8,6 +8,7 @@ the time of day.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,15 +16,16 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from bulletin import __version__
-from bulletin.edition import Edition
-from bulletin.layout_spec import LayoutSpec
-from bulletin.compose import PlacedPage
-from bulletin.blocks import HeadingBlock
+from bulletin.blocks import HeadingBlock, draw_block
+from bulletin.compose import PlacedPage, furniture
 from bulletin.compose.titles import SectionTitleBlock
+from bulletin.edition import Edition
+from bulletin.errors import BulletinError, Problem, RenderError
+from bulletin.layout_spec import LayoutSpec
 from bulletin.structure import StructureRecorder
 from bulletin.surface import Surface
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, fr_month
+from bulletin.typography import NBSP
 
 
 @dataclass(frozen=True)
@@ -34,28 +36,37 @@ class RenderOptions:
 
 
 def document_title(layout: LayoutSpec, edition: Edition) -> str:
-    """« Petites villes de demain — Chiffres clés — février 2022 »."""
-    title = f"{layout.title or edition.title} — {fr_month(edition.month_date)}"
-    return title.replace(NBSP, " ")  # metadata is read by indexers, not line-broken
+    """« Petites villes de demain — Chiffres clés — février 2022 », for the PDF metadata."""
+    return furniture.document_title(layout, edition).replace(NBSP, " ")  # read by indexers, not line-broken
 
 
 def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, theme: Theme,
-               output: Path, options: RenderOptions) -> StructureRecorder:
-    """Draw ``pages`` into the file ``output``; return the logical structure recorded while drawing."""
+               output: Path | None, options: RenderOptions) -> StructureRecorder:
+    """Draw ``pages`` into the file ``output``; return the logical structure recorded while drawing.
+
+    With ``output`` None everything is drawn the same way to a canvas in memory that is never saved:
+    that is how ``check`` finds every drawing error ``build`` would meet. A block whose drawing fails
+    is reported by name (all of them, then one :class:`RenderError`), never as a traceback.
+    """
     canvas = _new_canvas(output, layout, edition, theme)
     structure = StructureRecorder()
+    problems: list[Problem] = []
     for page in pages:
         structure.new_page()
         surface = Surface(canvas, theme.page.height, structure)
         _outline(canvas, page, theme)
-        _draw_page(surface, page, len(pages), layout, edition, theme, options)
+        problems += _draw_page(surface, page, len(pages), layout, edition, theme, options)
         canvas.showPage()
-    canvas.save()
+    if problems:
+        raise RenderError(problems)
+    if output is not None:
+        canvas.save()
     return structure
 
 
-def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
-    canvas = Canvas(str(path), pagesize=(theme.page.width, theme.page.height), invariant=1,
+def _new_canvas(path: Path | None, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
+    target = str(path) if path is not None else io.BytesIO()
+    canvas = Canvas(target, pagesize=(theme.page.width, theme.page.height), invariant=1,
                     pageCompression=1, initialFontName=theme.font("regular"), lang="fr-FR")
     canvas.setTitle(document_title(layout, edition))
     canvas.setAuthor(layout.author)
@@ -81,45 +92,42 @@ def _outline(canvas: Canvas, page: PlacedPage, theme: Theme) -> None:
 
 
 def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,
-               theme: Theme, options: RenderOptions) -> None:
+               theme: Theme, options: RenderOptions) -> list[Problem]:
+    """Draw the page; return the problems of the blocks that could not be drawn."""
+    problems: list[Problem] = []
     with surface.artifact(pagination=True):
-        _header(surface, layout, edition, theme)
+        _furniture_line(surface, furniture.running_header(layout, edition, theme), theme, theme.page.margin_top,
+                        rule_below=True)
     for block, box in page.placements:
-        block.draw(surface, box)
+        try:
+            draw_block(block, surface, box)
+        except BulletinError as exc:
+            problems += exc.problems
     surface.text_layout(page.sources, page.sources_box.x, page.sources_box.y, page.sources_box.width, role="P")
     with surface.artifact(pagination=True):
-        _footer(surface, page, count, layout, edition, theme)
+        top = theme.page.height - theme.page.margin_bottom - theme.page.footer_height + 3 * MM
+        _furniture_line(surface, furniture.footer(layout, edition, theme, page.number, count), theme, top,
+                        rule_below=False)
     if options.draft:
         with surface.artifact():
             _watermark(surface, theme)
+    return problems
 
 
-def running_title(layout: LayoutSpec, edition: Edition) -> str:
-    """The programme title of the running header, in capitals."""
-    return (layout.title or edition.title).upper()
-
-
-def _header(surface: Surface, layout: LayoutSpec, edition: Edition, theme: Theme) -> None:
-    """The slim running header: programme title at left, edition month at right, a rule under them."""
+def _furniture_line(surface: Surface, line: furniture.FurnitureLine, theme: Theme, top: float,
+                    rule_below: bool) -> None:
+    """A header or footer line: texts at left and right, and a rule under (header) or over (footer) them."""
     geometry = theme.page
     left, right = geometry.margin_left, geometry.width - geometry.margin_right
-    size, baseline = theme.sizes["footer"], geometry.margin_top + theme.sizes["footer"]
-    surface.text(left, baseline, running_title(layout, edition), theme.font("bold"), size, theme.color("primary"))
-    surface.text(right, baseline, fr_month(edition.month_date), theme.font("regular"), size, theme.color("muted"), "right")
-    rule = baseline + 2.4 * MM
-    surface.line(left, rule, right, rule, theme.color("primary"), 0.8)
-
-
-def _footer(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,
-            theme: Theme) -> None:
-    geometry = theme.page
-    y = geometry.height - geometry.margin_bottom - geometry.footer_height + 3 * MM
-    left, right = geometry.margin_left, geometry.width - geometry.margin_right
-    size, muted = theme.sizes["footer"], theme.color("muted")
-    surface.line(left, y, right, y, theme.color("rule"), 0.6)
-    surface.text(left, y + 3.5 * MM, f"{document_title(layout, edition)} — ANCT", theme.font("regular"), size, muted)
-    surface.text(right, y + 3.5 * MM, f"page{NBSP}{page.number}{NBSP}/{NBSP}{count}", theme.font("regular"),
-                 size, muted, "right")
+    if rule_below:
+        baseline, rule, color, weight = top + line.size, top + line.size + 2.4 * MM, theme.color("primary"), 0.8
+        title_color = theme.color("primary")
+    else:
+        baseline, rule, color, weight = top + 3.5 * MM, top, theme.color("rule"), 0.6
+        title_color = theme.color("muted")
+    surface.line(left, rule, right, rule, color, weight)
+    surface.text(left, baseline, line.left, line.left_font, line.size, title_color)
+    surface.text(right, baseline, line.right, line.right_font, line.size, theme.color("muted"), "right")
 
 
 def _watermark(surface: Surface, theme: Theme) -> None:

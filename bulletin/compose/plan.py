@@ -16,6 +16,7 @@ from bulletin.edition import Edition
 from bulletin.errors import Problem
 from bulletin.geometry import Box, Overflow
 from bulletin.history import History
+from bulletin.images import image_problems
 from bulletin.layout_spec import LayoutSpec
 from bulletin.textflow import Fragment, TextLayout, layout_text
 from bulletin.theme import MM, Theme
@@ -66,7 +67,14 @@ def compose(layout: LayoutSpec, edition: Edition, theme: Theme,
     result = Flow(body, theme.block_gap, note.reserve).run(items)
     pages = [note.page(number, placements, body) for number, placements in enumerate(result.pages, start=1)]
     problems = _unique([fit_problem(o) for o in result.overflows] + [too_tall_problem(t) for t in result.too_tall])
-    return pages, problems
+    return pages, image_files_problems(layout) + problems
+
+
+def image_files_problems(layout: LayoutSpec) -> list[Problem]:
+    """Every image block's file must exist and be a readable PNG or JPEG."""
+    return [problem for spec in layout.blocks() if spec.type == "image"
+            for problem in image_problems((layout.path.parent / spec.options["path"]).resolve(), spec.where,
+                                          f"bloc « {spec.id} » (image)")]
 
 
 def flow_items(layout: LayoutSpec, edition: Edition, theme: Theme, history: History) -> list[FlowItem]:
