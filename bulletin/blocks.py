@@ -11,9 +11,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-from functools import cached_property
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from bulletin import charts
 from bulletin.edition import Edition, is_safe_url
@@ -66,6 +69,10 @@ class Context:
             text = piece.text if piece.key is None else self.format_figure(piece.key, piece.style)
             out.append(Fragment(text, self.style(size, "bold" if piece.bold else "regular", color)))
         return out
+
+    def plain(self, pieces: tuple[Piece, ...]) -> str:
+        """A template rendered to plain text (figures formatted, no bold)."""
+        return "".join(f.text for f in self.fragments(pieces, "body"))
 
     def format_figure(self, key: str, style: str | None = None) -> str:
         """The French text of a figure's value."""
@@ -187,7 +194,7 @@ class KeyFigureBlock(BaseBlock):
         return candidates[-1]
 
     def _number_width(self, size: float) -> float:
-        prefix = self.options["prefix"]
+        prefix = self.ctx.plain(self.options["prefix"])
         number = self.ctx.format_figure(self.options["figure"])
         bold = self.ctx.theme.font("bold")
         extra = text_width(prefix + " ", bold, size * 0.55) if prefix else 0.0
@@ -242,7 +249,7 @@ class KeyFigureBlock(BaseBlock):
         top = box.y + size * 1.12
         with surface.element("P"):  # the number and its label read as one sentence
             if self.options["prefix"]:
-                x += surface.text(x, baseline, self.options["prefix"] + " ", bold, size * 0.55, accent)
+                x += surface.text(x, baseline, self.ctx.plain(self.options["prefix"]) + " ", bold, size * 0.55, accent)
             # The trailing space separates the number from its label for text extraction and speech.
             surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]) + " ", bold, size, accent)
             surface.text_layout(label, box.x, top, box.width)
@@ -255,7 +262,7 @@ class KeyFigureBlock(BaseBlock):
 
     def alt_text(self) -> str:
         label = "".join(f.text for f in self.ctx.fragments(self.options["label"], "body"))
-        prefix = self.options["prefix"] + " " if self.options["prefix"] else ""
+        prefix = self.ctx.plain(self.options["prefix"]) + " " if self.options["prefix"] else ""
         return f"{prefix}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
 
 
@@ -423,7 +430,15 @@ class ChartBlock(BaseBlock):
     @cached_property
     def data(self) -> charts.ChartData:
         """The numbers the chart draws, resolved once from the edition."""
-        return charts.chart_data(self.options, self.ctx.edition, self.ctx.history)
+        return charts.chart_data(self.chart_options, self.ctx.edition, self.ctx.history)
+
+    @cached_property
+    def chart_options(self) -> Mapping[str, Any]:
+        """The options with legends and figure labels rendered to plain text: what the chart module draws."""
+        options = dict(self.options)
+        options["legend"] = tuple(self.ctx.plain(label) for label in self.options["legend"])
+        options["figures"] = tuple((key, self.ctx.plain(label)) for key, label in self.options["figures"])
+        return MappingProxyType(options)
 
     def _title(self, width: float) -> TextLayout:
         fragments = [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color))
@@ -477,7 +492,7 @@ class ChartBlock(BaseBlock):
         plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
                    chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
-            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme)
+            charts.draw_chart(surface, plot, self.chart_options, self.data, self.ctx.theme)
         surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
         if table_height:
             self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))
@@ -503,7 +518,7 @@ class ChartBlock(BaseBlock):
         if self.options["description"]:
             return str(self.options["description"])
         title = "".join(f.text for f in self.ctx.fragments(self.options["title"], "body"))
-        return charts.describe(title, self.options, self.data)
+        return charts.describe(title, self.chart_options, self.data)
 
 
 class RowBlock(BaseBlock):

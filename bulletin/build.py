@@ -17,6 +17,7 @@ from bulletin.fonts import register_fonts
 from bulletin.history import History, load_history
 from bulletin.layout_spec import LayoutSpec, read_layout
 from bulletin.compose import PlacedPage, compose
+from bulletin.compose.plan import accent_problems
 from bulletin.compose.furniture import furniture_problems
 from bulletin import __version__
 from bulletin.files import atomic_path
@@ -66,6 +67,8 @@ def prepare(request: BuildRequest) -> Prepared:
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
         problems.extend(validate(edition, layout, history))
+    if layout and theme:
+        problems.extend(accent_problems(layout, theme))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
         pages, fit = compose(layout, edition, theme, history)

@@ -18,7 +18,6 @@ from bulletin.errors import LayoutError, Problem, Where, raise_if_errors
 from bulletin.templates import Piece, TemplateSyntaxError, parse_template
 from bulletin.yamlspec import Located, load_yaml
 
-ACCENTS = ("blue", "coral", "green", "orange", "navy")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
 
@@ -26,7 +25,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 class Option:
     """How one block option is read: its kind, whether required, its default and choices."""
 
-    kind: str  # text | template | key | keys | strings | number | bool | choice | figures | columns | widths
+    kind: str  # text | template | templates | color | key | keys | number | bool | choice | figures | columns | widths
     required: bool = False
     default: Any = None
     choices: tuple[str, ...] = ()
@@ -42,9 +41,9 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
     "key_figure": {
         "figure": Option("key", True, doc="figure key whose value is shown big"),
         "label": Option("template", default=(), doc="text under the number"),
-        "prefix": Option("text", default="", doc="words before the number, e.g. « plus de »"),
+        "prefix": Option("template", default=(), doc="words before the number, e.g. « plus de »"),
         "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
-        "accent": Option("choice", default=None, choices=ACCENTS, doc="colour of the number (default: the page's)"),
+        "accent": Option("color", default=None, doc="colour of the card's side bar: a theme colour name (default: the section's)"),
         "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
         "delta": Option("bool", default=False, doc="show the change since the previous edition (« +34 depuis janvier 2022 »)"),
     },
@@ -59,7 +58,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "title": Option("template", default=(), doc="title above the chart"),
         "series": Option("keys", default=(), doc="line: series names from series.csv"),
         "history": Option("keys", default=(), doc="line: figure keys drawn month by month from the earlier editions"),
-        "legend": Option("strings", default=(), doc="line: one legend label per series"),
+        "legend": Option("templates", default=(), doc="line: one legend label per series"),
         "target": Option("key", default=None, doc="line: figure drawn as a dashed « cible » line"),
         "figures": Option("figures", default=(), doc="bar/hbar/donut: list of {figure, label}"),
         "multi_answer": Option("bool", default=False, doc="shares may sum over 100 % (several answers)"),
@@ -315,14 +314,26 @@ def _as_strings(value: Any, option: Option) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _as_figures(value: Any, option: Option) -> tuple[tuple[str, str], ...]:
+def _as_templates(value: Any, option: Option) -> tuple[tuple[Piece, ...], ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of texts")
+    return tuple(_as_template(item, option) for item in value)
+
+
+def _as_figures(value: Any, option: Option) -> tuple[tuple[str, tuple[Piece, ...]], ...]:
     if not isinstance(value, list) or not value:
         raise TypeError("expected a list of {figure: key, label: text}")
     items = []
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("figure"), str):
             raise TypeError(f"{item!r} should be {{figure: key, label: text}}")
-        items.append((item["figure"], str(item.get("label", item["figure"]))))
+        label = item.get("label", item["figure"])
+        if not isinstance(label, str):
+            raise TypeError(f"the label of {item['figure']!r} must be a text")
+        try:
+            items.append((item["figure"], parse_template(label)))
+        except TemplateSyntaxError as exc:
+            raise ValueError(f"label of {item['figure']!r}: {exc}") from None
     return tuple(items)
 
 
@@ -335,7 +346,8 @@ def _as_widths(value: Any, option: Option) -> tuple[float, ...]:
 _CONVERTERS = {
     "text": _as_text, "key": _as_text, "template": _as_template, "choice": _as_choice,
     "number": _as_number, "bool": _as_bool, "keys": _as_strings, "strings": _as_strings,
-    "figures": _as_figures, "widths": _as_widths, "columns": lambda value, option: (),
+    "templates": _as_templates, "color": _as_text, "figures": _as_figures, "widths": _as_widths,
+    "columns": lambda value, option: (),
 }
 
 

@@ -58,10 +58,6 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
                 yield from _no_markup(block, name, piece.text)
             else:
                 yield from _check_reference(block, edition, piece.key, name, used, style=piece.style)
-    labels = [block.options.get("prefix") or ""] + list(block.options.get("legend") or ())
-    labels += [label for _, label in block.options.get("figures") or ()]
-    for label in labels:
-        yield from _no_typed_numbers(block, "label", label)
     for name in ("figure", "target"):
         if block.options.get(name):
             yield from _check_reference(block, edition, block.options[name], name, used, numeric=name != "figure"

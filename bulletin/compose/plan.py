@@ -70,6 +70,16 @@ def compose(layout: LayoutSpec, edition: Edition, theme: Theme,
     return pages, image_files_problems(layout) + problems
 
 
+def accent_problems(layout: LayoutSpec, theme: Theme) -> list[Problem]:
+    """Accents (of sections and of key figures) must name colours of the theme."""
+    named = [(section.accent, section.accent_where) for section in layout.sections]
+    named += [(spec.options["accent"], spec.where) for spec in layout.blocks()
+              if spec.type == "key_figure" and spec.options["accent"]]
+    hint = f"choisissez une couleur du thème {theme.path.name} : {', '.join(theme.colors)}"
+    return [Problem(where, f"la couleur d’accent « {name} » n’est pas une couleur du thème", hint)
+            for name, where in named if name not in theme.colors]
+
+
 def image_files_problems(layout: LayoutSpec) -> list[Problem]:
     """Every image block's file must exist and be a readable PNG or JPEG."""
     return [problem for spec in layout.blocks() if spec.type == "image"
