@@ -9,7 +9,6 @@ their text alternative. The registry :data:`BLOCK_TYPES` maps the YAML ``type:``
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -18,8 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bulletin import charts
-from bulletin.edition import Edition, is_safe_url
+from bulletin import charts, sources
+from bulletin.edition import Edition, Figure, is_safe_url
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
@@ -28,22 +27,11 @@ from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
 from bulletin.templates import Piece, referenced_keys, template_options
 from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
+from bulletin.sources import MEASURED_UNITS, Provenance, Reference
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, fr_date, format_value
+from bulletin.typography import NBSP, format_value
 
 log = logging.getLogger(__name__)
-MEASURED_UNITS = ("count", "percent", "eur")
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a printed number comes from: its source, as-of date and status."""
-
-    source: str
-    as_of: dt.date
-    status: str
-
-
 @dataclass(frozen=True)
 class Context:
     """What every block of a page may read: the edition, the theme and the page's accent."""
@@ -53,6 +41,12 @@ class Context:
     accent: str
     base_dir: Path
     history: History = History()
+    reference: Reference | None = None  # the page line's date and source (computed from the edition if None)
+
+    @property
+    def ref(self) -> Reference:
+        """The reference date and source that printed numbers are compared with."""
+        return self.reference or sources.reference(self.edition)
 
     def style(self, size: str, weight: str = "regular", color: str = "text") -> TextStyle:
         """A text style from theme names."""
@@ -83,16 +77,6 @@ class Context:
         """Provenance of figure ``key``."""
         figure = self.edition.figures[key]
         return Provenance(figure.source, figure.as_of, figure.status)
-
-
-def source_line(provenances: list[Provenance]) -> str:
-    """« Source : ANCT, 1er février 2022 » for one or more provenances (deduplicated, in order)."""
-    seen: list[tuple[str, dt.date]] = []
-    for p in provenances:
-        if (p.source, p.as_of) not in seen:
-            seen.append((p.source, p.as_of))
-    label = "Source" if len(seen) == 1 else "Sources"
-    return f"{label}{NBSP}: " + " ; ".join(f"{s}, {fr_date(d)}" for s, d in seen)
 
 
 class BaseBlock:
@@ -180,25 +164,48 @@ class HeadingBlock(BaseBlock):
 
 
 class KeyFigureBlock(BaseBlock):
-    """A big number with its label and its source (« 1 579 communes ont signé… (ANCT) »)."""
+    """A big number with its label and, when it differs from the page's, its source (« (Anah) »).
+
+    One size per role (``size``: large or medium) and one colour for every number; an amount too wide
+    for its column, or asked ``format: compact``, is printed « 11,2 M€ » with the exact amount in
+    small print beside it.
+    """
+
+    NUMBER_COLOR = "primary"
 
     def figure_keys(self) -> list[str]:
         return [self.options["figure"], *super().figure_keys()]
 
-    def _number_size(self, width: float) -> float:
-        sizes = self.ctx.theme.sizes
-        candidates = [sizes["key_large"], sizes["key_medium"]] if self.options["size"] == "large" else [sizes["key_medium"]]
-        for size in candidates:
-            if self._number_width(size) <= width:
-                return size
-        return candidates[-1]
+    def _size(self) -> float:
+        return self.ctx.theme.sizes["key_large" if self.options["size"] == "large" else "key_medium"]
 
-    def _number_width(self, size: float) -> float:
-        prefix = self.ctx.plain(self.options["prefix"])
-        number = self.ctx.format_figure(self.options["figure"])
-        bold = self.ctx.theme.font("bold")
-        extra = text_width(prefix + " ", bold, size * 0.55) if prefix else 0.0
-        return extra + text_width(number, bold, size)
+    def _prefix(self) -> str:
+        return self.ctx.plain(self.options["prefix"]) + " " if self.options["prefix"] else ""
+
+    def _figure(self) -> Figure:
+        return self.ctx.edition.figures[self.options["figure"]]
+
+    def _number_width(self, number: str) -> float:
+        size, bold = self._size(), self.ctx.theme.font("bold")
+        prefix = self._prefix()
+        return (text_width(prefix, bold, size * 0.55) if prefix else 0.0) + text_width(number, bold, size)
+
+    def compact(self, width: float) -> bool:
+        """True when the number is printed in its compact form: asked, or the exact amount is too wide."""
+        if self.options["format"] == "compact":
+            return True
+        figure = self._figure()
+        exact = format_value(figure.value, figure.unit)
+        return figure.unit == "eur" and self._number_width(exact) > width + 0.01
+
+    def _number(self, width: float) -> tuple[str, str]:
+        """The big number and the small exact amount ('' unless compact)."""
+        figure = self._figure()
+        exact = format_value(figure.value, figure.unit)
+        if not self.compact(width):
+            return exact, ""
+        short = format_value(figure.value, figure.unit, "compact")
+        return (short, f"soit{NBSP}{exact}") if short != exact else (exact, "")
 
     def delta_text(self) -> str:
         """« +34 depuis janvier 2022 », or '' when not asked or no earlier value exists."""
@@ -210,60 +217,80 @@ class KeyFigureBlock(BaseBlock):
         fragments = self.ctx.fragments(self.options["label"], "body")
         delta = self.delta_text()
         if delta:
-            fragments = [Fragment(delta, self.ctx.style("body", "bold", self.ctx_accent())), Fragment("\n", fragments[0].style
-                         if fragments else self.ctx.style("body")), *fragments]
+            fragments = [Fragment(delta, self.ctx.style("body", "bold", self.NUMBER_COLOR)),
+                         Fragment("\n", fragments[0].style if fragments else self.ctx.style("body")), *fragments]
+        fragments += self._mention()
         return layout_text(fragments, width, self.ctx.leading("body"))
 
-    def _source(self, width: float) -> TextLayout:
-        own = [self.ctx.provenance(self.options["figure"])]
-        text = source_line(own)
-        if own[0].status == "provisional":
-            text += " — donnée provisoire"
-        if own[0].status == "illustrative":
-            text += " — données illustratives"
-        return layout_text([Fragment(text, self.ctx.style("small", "italic", "muted"))], width, self.ctx.leading("small"))
+    def _mention(self) -> list[Fragment]:
+        """« (Anah) » when the figure's source or date differs from the page's; illustrative in red."""
+        own = self.ctx.provenance(self.options["figure"])
+        fragments = []
+        text = sources.mention([own], self.ctx.ref)
+        if text:
+            fragments.append(Fragment(" " + text, self.ctx.style("small", "italic", "muted")))
+        if own.status == "illustrative":
+            fragments.append(Fragment(" données illustratives", self.ctx.style("small", "bold", "red")))
+        return fragments
+
+    def _exact_inline(self, width: float) -> bool:
+        """True when the small exact amount fits on the number's line."""
+        number, exact = self._number(width)
+        small = self.ctx.theme.sizes["small"]
+        return text_width(exact, self.ctx.theme.font("regular"), small) + 2 * MM + self._number_width(number) <= width
+
+    def _head_height(self, width: float) -> float:
+        """Height of the number line (and of the exact amount's line when it does not fit beside it)."""
+        exact = self._number(width)[1]
+        extra = self.ctx.leading("small") + 0.8 * MM if exact and not self._exact_inline(width) else 0.0
+        return self._size() * 1.12 + extra
 
     def _padding(self) -> float:
         return 3.5 * MM if self.options["panel"] else 0.0
 
-    def measure(self, width: float) -> Measure:
+    def _inner_width(self, width: float) -> float:
         pad = self._padding()
-        inner = width - 2 * pad - (1.2 * MM if pad else 0.0)
-        size = self._number_size(inner)
-        label, source = self._label(inner), self._source(inner)
-        overflow = max(0.0, self._number_width(size) - inner)
+        return width - 2 * pad - (1.2 * MM if pad else 0.0)
+
+    def measure(self, width: float) -> Measure:
+        inner = self._inner_width(width)
+        label = self._label(inner)
+        overflow = max(0.0, self._number_width(self._number(inner)[0]) - inner)
         records: tuple[Overflow, ...] = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
-        records += self.overflow(label, "the label") + self.overflow(source, "the source line")
-        return Measure(size * 1.12 + label.height + source.height + 1.5 * MM + 2 * pad, records)
+        records += self.overflow(label, "the label")
+        return Measure(self._head_height(inner) + label.height + 2 * self._padding(), records)
 
     def draw(self, surface: Surface, box: Box) -> None:
         pad = self._padding()
         if pad:
+            bar = self.options["accent"] or self.ctx.accent
             surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
-            surface.rect(box.x, box.y, 1.2 * MM, box.height, fill=self.ctx.theme.color(self.ctx.accent))
+            surface.rect(box.x, box.y, 1.2 * MM, box.height, fill=self.ctx.theme.color(bar))
             box = Box(box.x + pad + 1.2 * MM, box.y + pad, box.width - 2 * pad - 1.2 * MM, box.height - 2 * pad)
-        size = self._number_size(box.width)
-        accent, bold = self.ctx.theme.color(self.ctx_accent()), self.ctx.theme.font("bold")
+        size, bold = self._size(), self.ctx.theme.font("bold")
+        color = self.ctx.theme.color(self.NUMBER_COLOR)
+        number, exact = self._number(box.width)
         baseline, x = box.y + size * 0.92, box.x
-        label = self._label(box.width)
-        top = box.y + size * 1.12
         with surface.element("P"):  # the number and its label read as one sentence
             if self.options["prefix"]:
-                x += surface.text(x, baseline, self.ctx.plain(self.options["prefix"]) + " ", bold, size * 0.55, accent)
+                x += surface.text(x, baseline, self._prefix(), bold, size * 0.55, color)
             # The trailing space separates the number from its label for text extraction and speech.
-            surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]) + " ", bold, size, accent)
-            surface.text_layout(label, box.x, top, box.width)
-        surface.text_layout(self._source(box.width), box.x, top + label.height + 1.5 * MM, box.width, role="P")
+            x += surface.text(x, baseline, number + " ", bold, size, color)
+            if exact:
+                self._draw_exact(surface, box, x, baseline, exact)
+            surface.text_layout(self._label(box.width), box.x, box.y + self._head_height(box.width), box.width)
 
-    def ctx_accent(self) -> str:
-        """Colour name of the number: the block's accent, or the page's (blue for pale accents)."""
-        accent = self.options["accent"] or self.ctx.accent
-        return accent if accent in ("blue", "navy") else "primary"
+    def _draw_exact(self, surface: Surface, box: Box, x: float, baseline: float, exact: str) -> None:
+        small, muted = self.ctx.theme.sizes["small"], self.ctx.theme.color("muted")
+        if self._exact_inline(box.width):
+            surface.text(x + 1 * MM, baseline, exact + " ", self.ctx.theme.font("regular"), small, muted)
+        else:
+            below = box.y + self._size() * 1.12 + small  # on its own line, under the number
+            surface.text(box.x, below, exact + " ", self.ctx.theme.font("regular"), small, muted)
 
     def alt_text(self) -> str:
         label = "".join(f.text for f in self.ctx.fragments(self.options["label"], "body"))
-        prefix = self.ctx.plain(self.options["prefix"]) + " " if self.options["prefix"] else ""
-        return f"{prefix}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
+        return f"{self._prefix()}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
 
 
 class TextBlock(BaseBlock):
@@ -446,13 +473,13 @@ class ChartBlock(BaseBlock):
         return layout_text(fragments, width, self.ctx.leading("chart_title"))
 
     def _footer(self, width: float) -> TextLayout:
+        """« (Anah ; Cerema, 1er janvier 2022) » when what the chart draws differs from the page's reference."""
         data = self.data
-        sources = [Provenance(s, d, "published") for s, d in data.sources]
-        fragments = [Fragment(source_line(sources), self.ctx.style("note", "italic", "muted"))]
-        if data.provisional:
-            fragments.append(Fragment(" — données provisoires", self.ctx.style("note", "italic", "muted")))
+        status = "provisional" if data.provisional else "published"
+        mention = sources.mention([Provenance(s, d, status) for s, d in data.sources], self.ctx.ref)
+        fragments = [Fragment(mention, self.ctx.style("note", "italic", "muted"))] if mention else []
         if data.illustrative:
-            fragments.append(Fragment(" — données illustratives", self.ctx.style("note", "bold", "red")))
+            fragments.append(Fragment(" données illustratives", self.ctx.style("note", "bold", "red")))
         return layout_text(fragments, width, self.ctx.leading("note"))
 
     def _table(self, width: float) -> list[list[TextLayout]]:

@@ -43,6 +43,8 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "label": Option("template", default=(), doc="text under the number"),
         "prefix": Option("template", default=(), doc="words before the number, e.g. « plus de »"),
         "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
+        "format": Option("choice", default="exact", choices=("exact", "compact"),
+                         doc="compact: « 11,2 M€ » with the exact amount in small print"),
         "accent": Option("color", default=None, doc="colour of the card's side bar: a theme colour name (default: the section's)"),
         "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
         "delta": Option("bool", default=False, doc="show the change since the previous edition (« +34 depuis janvier 2022 »)"),

@@ -62,6 +62,8 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
         if block.options.get(name):
             yield from _check_reference(block, edition, block.options[name], name, used, numeric=name != "figure"
                                         or block.type == "key_figure", url=block.type == "link")
+    if block.type == "key_figure" and block.options.get("format") == "compact":
+        yield from _check_reference(block, edition, block.options["figure"], "format", used, style="compact")
     for key, _ in block.options.get("figures") or ():
         yield from _check_reference(block, edition, key, "figures", used, numeric=True)
     yield from _check_series(block, edition)

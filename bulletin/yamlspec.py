@@ -50,6 +50,9 @@ _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,  # type: ignore[arg-type]
 )
+# Dates stay text: the loaders parse them and report an impossible day (2022-02-30) at its line,
+# where YAML's own timestamp constructor would raise a bare ValueError.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_str)
 
 
 def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:

@@ -109,9 +109,10 @@ def test_first_page_reads_as_a_person_would(tagged) -> None:  # type: ignore[no-
             reading.append(text if role != "/Figure" else "[figure]")
     joined = " | ".join(reading).replace("\u00a0", " ")
     expected_order = ["Les conventions Petites villes de demain", "Les conventions d’adhésion", "1\u202f579",
-                      "communes ont signé leur convention", "Source : ANCT", "919", "conventions d’adhésion signées",
+                      "communes ont signé leur convention", "919", "conventions d’adhésion signées",
                       "Évolution du nombre de communes signataires", "[figure]", "données illustratives",
-                      "Les parts sont calculées sur les 1\u202f646 communes"]
+                      "Les parts sont calculées sur les 1\u202f646 communes",
+                      "Source : ANCT, données au 1er février 2022 sauf mention contraire"]
     positions = [joined.find(fragment) for fragment in expected_order]
     assert -1 not in positions, (joined, positions)
     assert positions == sorted(positions), joined

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.blocks import BaseBlock, Context, HeadingBlock, RowBlock, make_block, source_line
+from bulletin.blocks import BaseBlock, Context, HeadingBlock, RowBlock, make_block
 from bulletin.compose.flow import Flow, FlowItem, TooTall
 from bulletin.compose.titles import SectionTitleBlock
 from bulletin.edition import Edition
 from bulletin.errors import Problem
 from bulletin.geometry import Box, Overflow
+from bulletin import sources
 from bulletin.history import History
 from bulletin.images import image_problems
 from bulletin.layout_spec import LayoutSpec
@@ -90,8 +91,9 @@ def image_files_problems(layout: LayoutSpec) -> list[Problem]:
 def flow_items(layout: LayoutSpec, edition: Edition, theme: Theme, history: History) -> list[FlowItem]:
     """The blocks of every section in reading order, each section opened by its title."""
     items: list[FlowItem] = []
+    reference = sources.reference(edition)
     for index, section in enumerate(layout.sections):
-        ctx = Context(edition, theme, section.accent, layout.path.parent, history)
+        ctx = Context(edition, theme, section.accent, layout.path.parent, history, reference)
         blocks = [make_block(spec, ctx) for spec in section.blocks]
         if not section.continues:
             blocks.insert(0, SectionTitleBlock(section, ctx, index))
@@ -103,7 +105,7 @@ class SourcesNote:
     """The sources line at the bottom of a page, and the room it takes."""
 
     def __init__(self, edition: Edition, theme: Theme, width: float) -> None:
-        self.ctx = Context(edition, theme, "blue", edition.folder)
+        self.ctx = Context(edition, theme, "blue", edition.folder, reference=sources.reference(edition))
         self.width = width
 
     def layout(self, blocks: list[BaseBlock]) -> TextLayout:
@@ -111,9 +113,9 @@ class SourcesNote:
         provenances = [p for block in blocks for p in block.provenances()]
         if not provenances:
             return layout_text([], self.width, self.ctx.leading("note"))
-        text = source_line(provenances)
+        text = sources.page_line(provenances, self.ctx.ref)
         if any(p.status == "illustrative" for p in provenances):
-            text += ". Les valeurs marquées « données illustratives » ne proviennent pas d’une source publiée."
+            text += " Les valeurs marquées « données illustratives » ne proviennent pas d’une source publiée."
         style = self.ctx.style("note", "regular", "muted")
         return layout_text([Fragment(text, style)], self.width, self.ctx.leading("note"))
 

@@ -1,0 +1,85 @@
+"""Where printed numbers come from, said once per page and only where it differs.
+
+Input: the provenances (source, as-of date, status) of the numbers a block or a page prints, and the
+edition's reference (its ``as_of`` date and its main source). Output: French texts — the page line
+« Source : ANCT, données au 1er février 2022 sauf mention contraire. Autres sources : Anah, 1er janvier
+2022. » and the light mention of a card or a chart, « (Anah) » or « (ANCT, 1er janvier 2022) », empty
+when everything it prints matches the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bulletin.edition import Edition
+from bulletin.typography import NBSP, fr_date
+
+MEASURED_UNITS = ("count", "percent", "eur")
+SEPARATOR = f"{NBSP}; "  # never a line starting with « ; »
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a printed number comes from: its source, as-of date and status."""
+
+    source: str
+    as_of: dt.date
+    status: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The date and source a page states once; only numbers that differ are marked."""
+
+    as_of: dt.date
+    source: str
+
+
+def reference(edition: Edition) -> Reference:
+    """The edition's ``as_of`` (else its most frequent as-of date) and its most frequent source."""
+    measured = [f for f in edition.figures.values() if f.unit in MEASURED_UNITS]
+    if not measured:
+        return Reference(edition.as_of or edition.published, "")
+    dates = Counter(f.as_of for f in measured)
+    sources = Counter(f.source for f in measured)
+    as_of = edition.as_of or max(dates, key=lambda d: (dates[d], d))
+    source = min(sources, key=lambda s: (-sources[s], s))
+    return Reference(as_of, source)
+
+
+def _distinct(provenances: Iterable[Provenance]) -> list[tuple[str, dt.date]]:
+    seen: list[tuple[str, dt.date]] = []
+    for p in provenances:
+        if (p.source, p.as_of) not in seen:
+            seen.append((p.source, p.as_of))
+    return seen
+
+
+def _label(source: str, as_of: dt.date, ref: Reference) -> str:
+    return source if as_of == ref.as_of else f"{source}, {fr_date(as_of)}"
+
+
+def mention(provenances: Iterable[Provenance], ref: Reference) -> str:
+    """« (Anah) », « (ANCT, 1er janvier 2022) », « (ANCT, donnée provisoire) », or '' for reference numbers."""
+    provenances = list(provenances)
+    labels = [_label(s, d, ref) for s, d in _distinct(provenances) if (s, d) != (ref.source, ref.as_of)]
+    if any(p.status == "provisional" for p in provenances):
+        labels.append("donnée provisoire" if len(provenances) == 1 else "données provisoires")
+    return f"({SEPARATOR.join(labels)})" if labels else ""
+
+
+def page_line(provenances: Iterable[Provenance], ref: Reference) -> str:
+    """The one sources line of a page: the reference, then only the sources and dates that differ."""
+    pairs = _distinct(provenances)
+    if not pairs:
+        return ""
+    text = f"Source{NBSP}: {ref.source}, données au {fr_date(ref.as_of)} sauf mention contraire."
+    others = [_label(s, d, ref) for s, d in pairs if (s, d) != (ref.source, ref.as_of)]
+    if others:
+        label = "Autre source" if len(others) == 1 else "Autres sources"
+        text += f" {label}{NBSP}: {SEPARATOR.join(others)}."
+    return text
+
