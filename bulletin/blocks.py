@@ -27,7 +27,7 @@ from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
 from bulletin.templates import Piece, referenced_keys, template_options
 from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
-from bulletin.sources import MEASURED_UNITS, Provenance, Reference
+from bulletin.sources import MEASURED_UNITS, Provenance, Reference, source_line  # noqa: F401 - used by maps
 from bulletin.theme import MM, Theme
 from bulletin.typography import NBSP, format_value
 

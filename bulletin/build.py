@@ -66,7 +66,7 @@ def prepare(request: BuildRequest) -> Prepared:
                      problems) if layout else None
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
-        problems.extend(validate(edition, layout, history))
+        problems.extend(validate(edition, layout, history, request.draft))
     if layout and theme:
         problems.extend(accent_problems(layout, theme))
     if edition and layout and theme and not _errors(problems):

@@ -124,7 +124,8 @@ def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
     if name != "check":
         sub.add_argument("--output", metavar="PATH", type=Path,
                          help="PDF file (build) or PNG folder (preview)")
-        sub.add_argument("--draft", action="store_true", help="add a « BROUILLON » watermark")
+    sub.add_argument("--draft", action="store_true",
+                     help="brouillon : filigrane « BROUILLON », valeurs illustratives admises")
 
 
 def request_from(args: argparse.Namespace) -> BuildRequest:

@@ -20,7 +20,7 @@ from bulletin.tables import Row, Table, read_csv_table, read_xlsx_tables
 from bulletin.yamlspec import Located, load_yaml
 
 UNITS = ("count", "percent", "eur", "date", "month", "year", "text", "url")
-STATUSES = ("published", "provisional", "illustrative")
+STATUSES = ("published", "provisional", "derived", "illustrative")
 FIGURE_COLUMNS = ("key", "value", "unit", "as_of", "source", "status", "note")
 SERIES_COLUMNS = ("series", "x", "value", "unit", "as_of", "source", "status", "note")
 SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"'@]+@[^\s<>\"']+)$", re.IGNORECASE)
@@ -28,6 +28,57 @@ MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # an edition month, YYYY
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 Value = int | Decimal | dt.date | str
+PRECISIONS = ("day", "month", "year")
+
+
+class AsOf(dt.date):
+    """An as-of date known to the day, the month or the year (``2021-10-25``, ``2021-10``, ``2021``).
+
+    It is the first day of its period, so it compares and sorts like that date; ``precision`` says
+    how it prints (« 25 octobre 2021 », « octobre 2021 », « 2021 »: see ``typography.fr_date``).
+    """
+
+    precision: str
+
+    def __new__(cls, year: int, month: int = 1, day: int = 1, precision: str = "day") -> AsOf:
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}")
+        self = super().__new__(cls, year, month, day)
+        self.precision = precision
+        return self
+
+    def __reduce__(self):  # type: ignore[no-untyped-def, override]
+        return (AsOf, (self.year, self.month, self.day, self.precision))
+
+    def __repr__(self) -> str:
+        return f"AsOf({self.isoformat()!r}, {self.precision!r})"
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period: the date itself, the month's last day or 31 December."""
+        if self.precision == "year":
+            return dt.date(self.year, 12, 31)
+        if self.precision == "month":
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, self.day)
+
+    @property
+    def text(self) -> str:
+        """The date as written in the data: YYYY-MM-DD, YYYY-MM or YYYY."""
+        return {"day": self.isoformat(), "month": self.isoformat()[:7], "year": str(self.year)}[self.precision]
+
+
+def parse_as_of(text: str) -> AsOf:
+    """Parse an as-of date ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; ValueError says what is wrong."""
+    if re.fullmatch(r"[0-9]{4}", text):
+        return AsOf(int(text), precision="year")
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"{text!r} is not a real month")
+        return AsOf(int(text[:4]), int(text[5:]), precision="month")
+    day = parse_iso_date(text)
+    return AsOf(day.year, day.month, day.day)
 
 
 @dataclass(frozen=True)
@@ -77,7 +128,11 @@ class CoherenceRule:
 
     kind ``share``: figure ``share`` (percent) = ``part`` / ``of`` (default: the reference population);
     kind ``question``: the percent figures under ``prefix`` sum to 100 % ± 1 unless ``multi_answer``;
-    kind ``total``: the figures under ``prefix`` add up to figure ``total``.
+    kind ``total``: the figures under ``prefix`` add up to figure ``total``;
+    kind ``remainder``: the ``derived`` figure ``remainder`` is 100 % minus the other answers under
+    ``prefix`` (« autre ou non renseigné »).
+    A question may declare ``non_response`` (a percent figure counted in its 100 %) and ``answered``
+    (the prefix of the same answers as shares of those who answered: share / (100 − non-response)).
     """
 
     kind: str
@@ -88,6 +143,9 @@ class CoherenceRule:
     prefix: str = ""
     total: str = ""
     multi_answer: bool = False
+    remainder: str = ""
+    non_response: str = ""
+    answered: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +177,7 @@ def is_safe_url(url: str) -> bool:
 
 def parse_iso_date(text: str) -> dt.date:
     """Parse a strict ``YYYY-MM-DD`` date; ValueError names the impossible day."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
@@ -197,9 +255,10 @@ def read_edition(folder: Path, tables: Mapping[str, Table | None] | None = None)
     return edition, problems
 
 
-RULE_FIELDS = {"shares": ("share", "part", "of"), "questions": ("prefix", "multi_answer"),
-               "totals": ("total", "prefix")}
-RULE_REQUIRED = {"shares": ("share", "part"), "questions": ("prefix",), "totals": ("total", "prefix")}
+RULE_FIELDS = {"shares": ("share", "part", "of"), "questions": ("prefix", "multi_answer", "non_response", "answered"),
+               "totals": ("total", "prefix"), "remainders": ("remainder", "prefix")}
+RULE_REQUIRED = {"shares": ("share", "part"), "questions": ("prefix",), "totals": ("total", "prefix"),
+                 "remainders": ("remainder", "prefix")}
 
 
 def _rules(path: Path, checks: object, problems: list[Problem]) -> tuple[CoherenceRule, ...]:
@@ -230,7 +289,8 @@ def _rule(path: Path, group: str, item: object, problems: list[Problem]) -> Cohe
     return CoherenceRule(kind=group.rstrip("s"), where=where, share=str(item.get("share", "")),
                          part=str(item.get("part", "")), of=str(item.get("of", "")),
                          prefix=str(item.get("prefix", "")), total=str(item.get("total", "")),
-                         multi_answer=bool(item.get("multi_answer", False)))
+                         multi_answer=bool(item.get("multi_answer", False)), remainder=str(item.get("remainder", "")),
+                         non_response=str(item.get("non_response", "")), answered=str(item.get("answered", "")))
 
 
 _META_TYPES = {"title": object, "edition": str, "published": dt.date}
@@ -348,9 +408,11 @@ def _provenance(where: Where, row: Mapping[str, str], label: str,
     """Parse as_of, source and status of a row; report what is wrong."""
     ok = True
     try:
-        as_of = parse_iso_date(row["as_of"].strip())
+        as_of = parse_as_of(row["as_of"].strip())
     except ValueError as exc:
-        problems.append(Problem(where, f"{label}: as_of {exc}", "write the date as YYYY-MM-DD (e.g. 2021-09-30)"))
+        problems.append(Problem(where, f"{label}: as_of {exc}",
+                                "écrivez la date AAAA-MM-JJ (2021-09-30), ou AAAA-MM / AAAA si seul le mois "
+                                "ou l’année est connu"))
         ok = False
     if not row["source"].strip():
         problems.append(Problem(where, f"{label}: source is empty", "name who produced the figure (ANCT, Anah…)"))

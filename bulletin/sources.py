@@ -50,22 +50,30 @@ def reference(edition: Edition) -> Reference:
     return Reference(as_of, source)
 
 
+def _when(as_of: dt.date) -> tuple[dt.date, str]:
+    """A date with its precision: « janvier 2022 » is not « 1er janvier 2022 »."""
+    return as_of, getattr(as_of, "precision", "day")
+
+
+def _same(source: str, as_of: dt.date, ref: Reference) -> bool:
+    return source == ref.source and _when(as_of) == _when(ref.as_of)
+
+
 def _distinct(provenances: Iterable[Provenance]) -> list[tuple[str, dt.date]]:
-    seen: list[tuple[str, dt.date]] = []
+    seen: dict[tuple[str, tuple[dt.date, str]], tuple[str, dt.date]] = {}
     for p in provenances:
-        if (p.source, p.as_of) not in seen:
-            seen.append((p.source, p.as_of))
-    return seen
+        seen.setdefault((p.source, _when(p.as_of)), (p.source, p.as_of))
+    return list(seen.values())
 
 
 def _label(source: str, as_of: dt.date, ref: Reference) -> str:
-    return source if as_of == ref.as_of else f"{source}, {fr_date(as_of)}"
+    return source if _when(as_of) == _when(ref.as_of) else f"{source}, {fr_date(as_of)}"
 
 
 def mention(provenances: Iterable[Provenance], ref: Reference) -> str:
     """« (Anah) », « (ANCT, 1er janvier 2022) », « (ANCT, donnée provisoire) », or '' for reference numbers."""
     provenances = list(provenances)
-    labels = [_label(s, d, ref) for s, d in _distinct(provenances) if (s, d) != (ref.source, ref.as_of)]
+    labels = [_label(s, d, ref) for s, d in _distinct(provenances) if not _same(s, d, ref)]
     if any(p.status == "provisional" for p in provenances):
         labels.append("donnée provisoire" if len(provenances) == 1 else "données provisoires")
     return f"({SEPARATOR.join(labels)})" if labels else ""
@@ -77,9 +85,17 @@ def page_line(provenances: Iterable[Provenance], ref: Reference) -> str:
     if not pairs:
         return ""
     text = f"Source{NBSP}: {ref.source}, données au {fr_date(ref.as_of)} sauf mention contraire."
-    others = [_label(s, d, ref) for s, d in pairs if (s, d) != (ref.source, ref.as_of)]
+    others = [_label(s, d, ref) for s, d in pairs if not _same(s, d, ref)]
     if others:
         label = "Autre source" if len(others) == 1 else "Autres sources"
         text += f" {label}{NBSP}: {SEPARATOR.join(others)}."
     return text
 
+
+
+def source_line(provenances: Iterable[Provenance]) -> str:
+    """« Source : ANCT, 1er février 2022 » for one or more provenances, each named with its date
+    (a block drawn on its own, outside a page that states the reference)."""
+    pairs = _distinct(provenances)
+    label = "Source" if len(pairs) == 1 else "Sources"
+    return f"{label}{NBSP}: " + SEPARATOR.join(f"{s}, {fr_date(d)}" for s, d in pairs)

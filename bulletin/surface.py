@@ -8,10 +8,10 @@ is flipped to ReportLab's bottom-left origin.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from reportlab.lib.colors import HexColor
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
 from bulletin.fonts import runs, text_width
 from bulletin.structure import Node, StructureRecorder
@@ -204,6 +204,20 @@ class Surface:
         if stroke:
             self.canvas.setStrokeColor(HexColor(stroke))
         self.canvas.setLineWidth(line_width)
+
+    def shape(self, rings: Sequence[Sequence[tuple[float, float]]], fill: str, stroke: str | None = None,
+              line_width: float = 0.3) -> None:
+        """A filled area bounded by closed rings (a map's territory); even-odd fill, so inner rings are holes."""
+        path = self.canvas.beginPath()
+        for ring in rings:  # a tenth of a point is invisible in print, and keeps the PDF small
+            path.moveTo(round(ring[0][0], 1), round(self._y(ring[0][1]), 1))
+            for x, y in ring[1:]:
+                path.lineTo(round(x, 1), round(self._y(y), 1))
+            path.close()
+        self._paint(fill, stroke, line_width)
+        self.canvas.setLineJoin(1)
+        with self._wrapped(text=False):
+            self.canvas.drawPath(path, stroke=int(bool(stroke)), fill=int(bool(fill)), fillMode=FILL_EVEN_ODD)
 
 
 def merge_spans(spans: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:

@@ -219,8 +219,17 @@ def _check_date(value: object) -> datetime.date:
 
 
 def fr_date(value: datetime.date) -> str:
-    """Input: a date. Output: e.g. "1er octobre 2021", "15 janvier 2022" (U+00A0 between words)."""
+    """Input: a date. Output: e.g. "1er octobre 2021", "15 janvier 2022" (U+00A0 between words).
+
+    A date known only to the month or the year (an ``edition.AsOf`` whose ``precision`` is
+    "month" or "year") prints at that precision: "octobre 2021", "2021".
+    """
     day = _check_date(value)
+    precision = getattr(day, "precision", "day")
+    if precision == "month":
+        return fr_month(day)
+    if precision == "year":
+        return str(day.year)
     ordinal = "1er" if day.day == 1 else str(day.day)
     return NBSP.join((ordinal, _MONTHS[day.month - 1], str(day.year)))
 

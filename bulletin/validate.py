@@ -23,15 +23,63 @@ NUMERIC_UNITS = ("count", "percent", "eur")
 DIGIT = re.compile(r"\d+")
 
 
-def validate(edition: Edition, layout: LayoutSpec, history: History | None = None) -> list[Problem]:
-    """Every problem of the edition and of its use by ``layout`` (deltas need ``history``)."""
+def validate(edition: Edition, layout: LayoutSpec, history: History | None = None,
+             draft: bool = False) -> list[Problem]:
+    """Every problem of the edition and of its use by ``layout`` (deltas need ``history``).
+
+    Unless ``draft``, a value of status ``illustrative`` that the layout prints is an error: a
+    published edition prints only sourced values (DESIGN §2).
+    """
+    history = history or History()
     problems = list(check_edition(edition)) + list(check_coherence(edition))
     used: set[str] = set()
     for block in layout.blocks():
         problems.extend(_check_block(block, edition, used))
-        problems.extend(_check_history(block, edition, history or History(), used))
+        problems.extend(_check_history(block, edition, history, used))
+        if not draft:
+            problems.extend(check_not_illustrative(block, edition, history))
     problems.extend(_unused_figures(edition, used))
     return problems
+
+
+ILLUSTRATIVE_HINT = ("remplacez-la par une valeur sourcée (statut published ou provisional), retirez-la de la mise "
+                     "en page, ou construisez un brouillon filigrané avec --draft")
+
+
+def check_not_illustrative(block: BlockSpec, edition: Edition, history: History) -> Iterator[Problem]:
+    """An error for every illustrative value ``block`` would print: text, key figure, chart point, target."""
+    for key in _printed_keys(block):
+        figure = edition.figures.get(key)
+        if figure is not None and figure.illustrative:
+            yield _illustrative(block, f"la valeur illustrative de « {key} » ({figure.where})")
+    for name in block.options.get("series") or ():
+        points = [p for p in edition.series.get(name, ()) if p.status == "illustrative"]
+        if points:
+            yield _illustrative(block, f"{len(points)} point(s) illustratif(s) de la série « {name} » "
+                                f"(dont {points[0].where})")
+    for key in block.options.get("history") or ():
+        for earlier in history.earlier:
+            figure = earlier.figures.get(key)
+            if figure is not None and figure.illustrative:
+                yield _illustrative(block, f"la valeur illustrative de « {key} » dans l’édition {earlier.month} "
+                                    f"({figure.where})")
+    if block.options.get("delta") and block.options.get("figure"):
+        found = history.previous_value(block.options["figure"])
+        if found and found[0].figures[block.options["figure"]].illustrative:
+            yield _illustrative(block, f"une évolution calculée depuis la valeur illustrative de "
+                                f"« {block.options['figure']} » dans l’édition {found[0].month}")
+
+
+def _printed_keys(block: BlockSpec) -> list[str]:
+    """Keys of the figures a block prints: its templates, its figure, its target and its chart figures."""
+    keys = [piece.key for _, pieces in template_options(block.options) for piece in pieces if piece.key]
+    keys += [block.options[name] for name in ("figure", "target") if block.options.get(name)]
+    return keys + [key for key, _ in block.options.get("figures") or ()]
+
+
+def _illustrative(block: BlockSpec, what: str) -> Problem:
+    return Problem(block.where, f"bloc « {block.id} » : {what} ne peut pas figurer dans une édition publiée",
+                   ILLUSTRATIVE_HINT)
 
 
 def check_edition(edition: Edition) -> Iterator[Problem]:
@@ -162,13 +210,17 @@ def check_coherence(edition: Edition) -> Iterator[Problem]:
                 yield Problem(rule.where, f"checks: {rule.kind} names unknown key(s) {', '.join(missing)}",
                               "correct the key or add the figure")
             continue
-        yield from {"share": _check_share, "question": _check_question, "total": _check_total}[rule.kind](rule, edition)
+        yield from {"share": _check_share, "question": _check_question, "total": _check_total,
+                    "remainder": _check_remainder}[rule.kind](rule, edition)
+    yield from _undeclared_derived(edition)
 
 
 def _rule_keys(rule: CoherenceRule, edition: Edition) -> list[str]:
     if rule.kind == "share":
         return [rule.share, rule.part, rule.of or edition.reference_population or "(reference_population)"]
-    return [rule.total] if rule.kind == "total" else []
+    if rule.kind == "question":
+        return [rule.non_response] if rule.non_response else []
+    return {"total": [rule.total], "remainder": [rule.remainder]}.get(rule.kind, [])
 
 
 def _number(edition: Edition, key: str) -> Decimal:
@@ -209,11 +261,62 @@ def _check_question(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
         if not any(k.startswith(rule.prefix + ".") for k in edition.broken_keys):
             yield Problem(rule.where, f"checks: no percent figure under {rule.prefix!r}", "correct the prefix")
         return
-    total = sum((_number(edition, k) for k in keys), Decimal(0))
+    counted = keys + ([rule.non_response] if rule.non_response and rule.non_response not in keys else [])
+    total = sum((_number(edition, k) for k in counted), Decimal(0))
     if not rule.multi_answer and abs(total - 100) > 1:
         yield Problem(rule.where, f"the shares of {rule.prefix!r} sum to {total} %, not 100 % "
-                      f"({', '.join(f'{k}={_number(edition, k)}' for k in keys)})",
-                      "correct the shares, or declare multi_answer: true if several answers were possible")
+                      f"({', '.join(f'{k}={_number(edition, k)}' for k in counted)})",
+                      "correct the shares, declare the non-response (non_response: key), or declare "
+                      "multi_answer: true if several answers were possible")
+    if rule.answered:
+        yield from _check_answered(rule, edition, [k for k in keys if k != rule.non_response])
+
+
+def _half_unit(value: Decimal) -> Decimal:
+    """Half a unit of the last digit written: 4 → 0,5 ; 4.6 → 0,05."""
+    exponent = value.as_tuple().exponent
+    return Decimal("0.5") * Decimal(10) ** (exponent if isinstance(exponent, int) else 0)
+
+
+def _check_answered(rule: CoherenceRule, edition: Edition, keys: list[str]) -> Iterator[Problem]:
+    """Each answer's share among those who answered = share / (100 − non-response) × 100, ± rounding."""
+    no_answer = _number(edition, rule.non_response) if rule.non_response else Decimal(0)
+    spread = _half_unit(no_answer) if rule.non_response else Decimal(0)
+    for key in keys:
+        other = rule.answered + key[len(rule.prefix):]
+        if other not in edition.figures:
+            yield Problem(rule.where, f"checks: question {rule.prefix!r}: no figure {other!r} for the share of "
+                          f"{key!r} among those who answered", "add it, or correct answered:")
+            continue
+        share, answered = _number(edition, key), _number(edition, other)
+        low = (share - _half_unit(share)) / (100 - no_answer + spread) * 100 - _half_unit(answered)
+        high = (share + _half_unit(share)) / (100 - no_answer - spread) * 100 + _half_unit(answered)
+        if not low <= answered <= high:
+            yield Problem(edition.figures[other].where, f"key {other!r}: {answered} % among those who answered "
+                          f"does not match {key} = {share} % of all with {no_answer} % non-response "
+                          f"(expected {share / (100 - no_answer) * 100:.1f} %)", "correct one of the values")
+
+
+def _check_remainder(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
+    """A derived « other » share is 100 % minus the other answers of its question."""
+    figure = edition.figures[rule.remainder]
+    others = [k for k in _question_keys(rule, edition) if k != rule.remainder]
+    expected = 100 - sum((_number(edition, k) for k in others), Decimal(0))
+    if figure.unit != "percent" or abs(figure.number - expected) > Decimal("0.001"):
+        yield Problem(figure.where, f"key {rule.remainder!r}: {figure.value} is not 100 % minus the other answers "
+                      f"of {rule.prefix!r} ({expected} %)", "correct the value or the rule")
+    if figure.status != "derived":
+        yield Problem(figure.where, f"key {rule.remainder!r}: a value computed from others has status "
+                      f"{figure.status!r}", "give it the status derived, so that it is printed as deduced")
+
+
+def _undeclared_derived(edition: Edition) -> Iterator[Problem]:
+    """A ``derived`` figure must say how it is computed: a remainders rule in edition.yaml."""
+    declared = {rule.remainder for rule in edition.rules if rule.kind == "remainder"}
+    for figure in edition.figures.values():
+        if figure.status == "derived" and figure.key not in declared:
+            yield Problem(figure.where, f"key {figure.key!r}: status derived, but no rule says how it is computed",
+                          "declare it under checks: remainders: in edition.yaml, or give it its real status")
 
 
 def _check_total(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:

@@ -50,9 +50,17 @@ _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,  # type: ignore[arg-type]
 )
-# Dates stay text: the loaders parse them and report an impossible day (2022-02-30) at its line,
-# where YAML's own timestamp constructor would raise a bare ValueError.
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_str)
+
+
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> object:
+    """A date; an impossible one (2022-02-31) stays text, so validation reports it with its line."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[arg-type]
 
 
 def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:

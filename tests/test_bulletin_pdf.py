@@ -116,12 +116,6 @@ def test_every_figure_of_the_dataset_is_printed(default_pdf: Path) -> None:
     assert missing == []
 
 
-def test_illustrative_charts_say_so(default_pdf: Path) -> None:
-    pages = [flat(t) for t in page_texts(default_pdf)]
-    assert "données illustratives" in pages[0]  # the conventions curve has illustrative months
-    assert "données illustratives" not in pages[4]  # the survey page is all published figures
-
-
 def test_nothing_printed_in_the_5_mm_margin(default_pdf: Path) -> None:
     with pikepdf.open(default_pdf) as pdf:
         width, height = (float(v) for v in pdf.pages[0].mediabox[2:])

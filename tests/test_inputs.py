@@ -10,7 +10,8 @@ import pikepdf
 import pytest
 from openpyxl import Workbook
 
-from conftest import EDITION, run_cli
+from conftest import EDITION, replace_in_file, run_cli
+from pdfread import flat, page_texts
 
 TABLES = ("figures", "series")
 
@@ -158,3 +159,25 @@ def test_import_of_bad_data_creates_nothing(tmp_path: Path) -> None:
     assert f"{source}:" in result.stderr and "2021-09-31" in result.stderr
     assert not (editions / "2022-03").exists()
     assert list(editions.iterdir()) == []
+
+
+def test_as_of_known_to_the_month_or_year_prints_at_that_precision(mini: tuple[Path, Path], tmp_path: Path) -> None:
+    """« 2021 » and « octobre 2021 », never an invented « 1er janvier 2021 » or « 1er octobre 2021 »."""
+    edition, layout = mini
+    replace_in_file(edition / "figures.csv", "c.montant,11246951.27,eur,2021-12-31,", "c.montant,11246951.27,eur,2021,")
+    replace_in_file(edition / "figures.csv", "c.signataires,1579,count,2022-02-01,", "c.signataires,1579,count,2021-10,")
+    pdf = tmp_path / "mini.pdf"
+    result = run_cli("build", "--data-dir", edition, "--layout", layout, "--output", pdf)
+    assert result.code == 0, result.stderr
+    text = flat(page_texts(pdf)[0]).replace("\u00a0", " ")
+    assert "ANCT, 2021" in text and "ANCT, octobre 2021" in text
+    assert "1er janvier 2021" not in text and "Source : ANCT, 1er octobre 2021" not in text
+
+
+@pytest.mark.parametrize("as_of", ["2021-13", "2021-00", "21", "2021-1", "2021-10-32", "٢٠٢١"])
+def test_malformed_as_of_is_located(mini: tuple[Path, Path], as_of: str) -> None:
+    edition, layout = mini
+    replace_in_file(edition / "figures.csv", "c.montant,11246951.27,eur,2021-12-31,", f"c.montant,11246951.27,eur,{as_of},")
+    result = run_cli("check", "--data-dir", edition, "--layout", layout)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert "figures.csv:5: key 'c.montant': as_of" in result.stderr and "AAAA-MM" in result.stderr

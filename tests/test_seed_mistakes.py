@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import replace_in_file, run_cli
+from conftest import LAYOUT, replace_in_file, run_cli
 
 
 def check(edition: Path) -> str:
@@ -17,7 +17,8 @@ def check(edition: Path) -> str:
 def test_31_september_is_not_a_date(edition_copy: Path) -> None:
     replace_in_file(edition_copy / "figures.csv", "dotations.date_reference,2021-09-30", "dotations.date_reference,2021-09-31")
     err = check(edition_copy)
-    assert "figures.csv:120: key 'dotations.date_reference': value '2021-09-31' is not a real calendar date" in err
+    line = figure_line(edition_copy, "dotations.date_reference")
+    assert f"figures.csv:{line}: key 'dotations.date_reference': value '2021-09-31' is not a real calendar date" in err
 
 
 def test_percentage_entered_as_a_ratio(edition_copy: Path) -> None:
@@ -28,13 +29,68 @@ def test_percentage_entered_as_a_ratio(edition_copy: Path) -> None:
 
 
 def test_experience_shares_summing_to_87(edition_copy: Path) -> None:
-    for key, seed_text_value in (("moins_un_an", "4"), ("un_a_cinq_ans", "23"), ("cinq_a_vingt_ans", "44"),
-                                 ("plus_de_vingt_ans", "16")):
-        path = edition_copy / "figures.csv"
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        lines = [f"profil.experience.{key},{seed_text_value},{line.split(',', 2)[2]}"
-                 if line.startswith(f"profil.experience.{key},") else line for line in lines]
-        path.write_text("".join(lines), encoding="utf-8")
+    """The seed's text gives 4, 23, 44 and 16 % of all respondents: without the declared non-response
+    (13 %), the answers sum to 87 % and check says so."""
+    replace_in_file(edition_copy / "edition.yaml", "{prefix: profil.experience, non_response: profil.experience.sans_reponse, "
+                    "answered: profil.experience_repondants}", "{prefix: profil.experience}")
+    replace_in_file(edition_copy / "edition.yaml", "    - {remainder: profil.experience.sans_reponse, prefix: profil.experience}\n", "")
+    drop_figure(edition_copy, "profil.experience.sans_reponse")
+    layout = edition_copy.parent / "layout.yaml"
+    layout.write_text(LAYOUT.read_text(encoding="utf-8").replace(
+        " ; les autres ({profil.experience.sans_reponse}, par différence) n’ont pas répondu à cette question", ""),
+        encoding="utf-8")
+    result = run_cli("check", "--data-dir", edition_copy, "--layout", layout_copy_of(layout))
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert "the shares of 'profil.experience' sum to 87 %, not 100 %" in result.stderr
+    assert "edition.yaml:" in result.stderr
+
+
+def test_text_and_pie_that_disagree(edition_copy: Path) -> None:
+    """The pie gives the same answers among those who answered (4/87 = 4,6 %…): a pie value that does
+    not follow from the text's value and the non-response is caught, with its line."""
+    replace_in_file(edition_copy / "figures.csv", "profil.experience_repondants.un_a_cinq_ans,26.4,",
+                    "profil.experience_repondants.un_a_cinq_ans,23.4,")
+    replace_in_file(edition_copy / "figures.csv", "profil.experience_repondants.cinq_a_vingt_ans,50.6,",
+                    "profil.experience_repondants.cinq_a_vingt_ans,53.6,")
     err = check(edition_copy)
-    assert "the shares of 'profil.experience' sum to 87 %, not 100 %" in err
-    assert "edition.yaml:" in err
+    line = figure_line(edition_copy, "profil.experience_repondants.un_a_cinq_ans")
+    assert f"figures.csv:{line}: key 'profil.experience_repondants.un_a_cinq_ans': 23.4 % among those who answered" in err
+    assert "expected 26.4 %" in err
+    assert "profil.experience_repondants.cinq_a_vingt_ans': 53.6 %" in err
+
+
+def test_an_other_share_must_be_declared_as_derived(edition_copy: Path) -> None:
+    """« Autre employeur 4 % » is not written by the seed: it is 100 − 60 − 36, and must say so."""
+    replace_in_file(edition_copy / "figures.csv", "profil.employeur.autre,4,percent,2022-01,ANCT,derived,",
+                    "profil.employeur.autre,4,percent,2022-01,ANCT,published,")
+    err = check(edition_copy)
+    assert "key 'profil.employeur.autre': a value computed from others has status 'published'" in err
+    replace_in_file(edition_copy / "figures.csv", "profil.employeur.autre,4,percent,2022-01,ANCT,published,",
+                    "profil.employeur.autre,5,percent,2022-01,ANCT,derived,")
+    err = check(edition_copy)
+    assert "key 'profil.employeur.autre': 5 is not 100 % minus the other answers of 'profil.employeur' (4 %)" in err
+
+
+def test_derived_figure_without_its_rule(edition_copy: Path) -> None:
+    replace_in_file(edition_copy / "edition.yaml", "    - {remainder: profil.employeur.autre, prefix: profil.employeur}\n", "")
+    err = check(edition_copy)
+    assert "key 'profil.employeur.autre': status derived, but no rule says how it is computed" in err
+
+
+def figure_line(edition: Path, key: str) -> int:
+    """The line of ``key`` in the edition's figures.csv."""
+    lines = (edition / "figures.csv").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if line.startswith(key + ","))
+
+
+def drop_figure(edition: Path, key: str) -> None:
+    path = edition / "figures.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(key + ",")), encoding="utf-8")
+
+
+def layout_copy_of(layout: Path) -> Path:
+    """The layout beside a copy of the themes (its theme path is relative)."""
+    from conftest import layout_copy
+
+    return layout_copy(layout.parent / "copy", layout.read_text(encoding="utf-8"))
