@@ -33,6 +33,15 @@ from bulletin.typography import NBSP, format_value
 
 log = logging.getLogger(__name__)
 @dataclass(frozen=True)
+class ContentsEntry:
+    """A line of the sommaire: a section's title, its named destination and its accent."""
+
+    title: str
+    destination: str
+    accent: str
+
+
+@dataclass(frozen=True)
 class Context:
     """What every block of a page may read: the edition, the theme and the page's accent."""
 
@@ -42,6 +51,7 @@ class Context:
     base_dir: Path
     history: History = History()
     reference: Reference | None = None  # the page line's date and source (computed from the edition if None)
+    contents: tuple[ContentsEntry, ...] = ()  # what a sommaire in this section lists
 
     @property
     def ref(self) -> Reference:
@@ -411,6 +421,47 @@ class DividerBlock(BaseBlock):
         surface.line(box.x, middle, box.x + box.width, middle, self.ctx.theme.color("rule"), 0.8)
 
 
+class ContentsBlock(BaseBlock):
+    """The sommaire: each section with its page number, a leader between them, each line a link to it."""
+
+    def _row(self) -> float:
+        return self.ctx.leading("lead") + 2.6 * MM
+
+    def _number_room(self) -> float:
+        return text_width("000", self.ctx.theme.font("bold"), self.ctx.theme.sizes["lead"]) + 8 * MM
+
+    def measure(self, width: float) -> Measure:
+        room = width - 6 * MM - self._number_room()
+        style = self.ctx.style("lead")
+        widest = max((text_width(e.title, style.font, style.size) for e in self.ctx.contents), default=0.0)
+        records = (Overflow(self.spec, widest - room, "an entry of the sommaire"),) if widest > room + 0.01 else ()
+        return Measure(len(self.ctx.contents) * self._row(), records)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        with surface.element("TOC", grouping=True):
+            for index, entry in enumerate(self.ctx.contents):
+                self._entry(surface, Box(box.x, box.y + index * self._row(), box.width, self._row()), entry)
+
+    def _entry(self, surface: Surface, box: Box, entry: ContentsEntry) -> None:
+        theme, size = self.ctx.theme, self.ctx.theme.sizes["lead"]
+        baseline = box.y + (box.height + size * 0.7) / 2
+        page = surface.destinations.get(entry.destination)
+        number = str(page) if page is not None else ""
+        title_width = text_width(entry.title, theme.font("regular"), size)
+        number_width = text_width(number, theme.font("bold"), size)
+        surface.rect(box.x, baseline - size * 0.7, 2.2 * MM, size * 0.7, fill=theme.color(entry.accent))
+        start, end = box.x + 6 * MM + title_width + 2 * MM, box.x + box.width - number_width - 2 * MM
+        if end > start:
+            surface.line(start, baseline, end, baseline, theme.color("grey" if "grey" in theme.colors else "rule"),
+                         0.8, dash=(0.8, 2.2))
+        surface.line(box.x, box.bottom, box.x + box.width, box.bottom, theme.color("rule"), 0.4)
+        with surface.element("TOCI", grouping=True), surface.element("Link", alt=f"{entry.title}, page {number}"):
+            surface.text(box.x + 6 * MM, baseline, entry.title + " ", theme.font("regular"), size, theme.color("text"))
+            surface.text(box.x + box.width, baseline, number, theme.font("bold"), size, theme.color("primary"), "right")
+            surface.goto(box.x, box.y, box.width, box.height, entry.destination,
+                         f"Aller à « {entry.title} », page {number}")
+
+
 class SpacerBlock(BaseBlock):
     """Empty vertical space of a given height."""
 
@@ -435,8 +486,7 @@ class ImageBlock(BaseBlock):
 
     def draw(self, surface: Surface, box: Box) -> None:
         with surface.figure(self.alt_text(), box.x, box.y, box.width, box.height):
-            surface.canvas.drawImage(str(self.path()), box.x, surface._y(box.bottom), width=box.width,
-                                     height=box.height, preserveAspectRatio=True, anchor="nw", mask="auto")
+            surface.image(self.path(), box.x, box.y, box.width, box.height)
 
     def alt_text(self) -> str:
         return str(self.options["alt"])
@@ -619,7 +669,7 @@ def draw_block(block: BaseBlock, surface: Surface, box: Box) -> None:
 BLOCK_TYPES: dict[str, type[BaseBlock]] = {
     "heading": HeadingBlock, "key_figure": KeyFigureBlock, "text": TextBlock, "note": NoteBlock,
     "chart": ChartBlock, "link": LinkBlock, "divider": DividerBlock, "spacer": SpacerBlock,
-    "image": ImageBlock, "row": RowBlock,
+    "image": ImageBlock, "row": RowBlock, "contents": ContentsBlock,
 }
 
 

@@ -17,7 +17,7 @@ from bulletin.fonts import register_fonts
 from bulletin.history import History, load_history
 from bulletin.layout_spec import LayoutSpec, read_layout
 from bulletin.compose import PlacedPage, compose
-from bulletin.compose.plan import accent_problems
+from bulletin.compose.checks import accent_problems
 from bulletin.compose.furniture import furniture_problems
 from bulletin import __version__
 from bulletin.files import atomic_path

@@ -74,6 +74,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
     },
     "note": {"text": Option("template", True, doc="small grey note")},
     "divider": {},
+    "contents": {},
     "spacer": {"height": Option("number", True, doc="height in millimetres")},
     "image": {
         "path": Option("text", True, doc="PNG or JPEG file, relative to the layout file"),
@@ -124,6 +125,35 @@ class SectionSpec:
 
 
 @dataclass(frozen=True)
+class LogoSpec:
+    """A logo the user supplies as an image file (never committed): path relative to the layout."""
+
+    path: str
+    alt: str
+    height: float  # millimetres
+    where: Where
+
+
+@dataclass(frozen=True)
+class CoverSpec:
+    """The cover: its texts (a ``cover`` block spec: title, subtitle, publisher), headline figures and logos."""
+
+    block: BlockSpec
+    figures: tuple[BlockSpec, ...]
+    logos: tuple[LogoSpec, ...]
+
+
+@dataclass(frozen=True)
+class BackSpec:
+    """The back page: an optional title (an entry of the sommaire), its blocks and partner logos."""
+
+    title: str
+    blocks: tuple[BlockSpec, ...]
+    logos: tuple[LogoSpec, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
 class LayoutSpec:
     """A whole bulletin layout."""
 
@@ -135,10 +165,22 @@ class LayoutSpec:
     theme_path: Path
     sections: tuple[SectionSpec, ...]
     title_where: Where | None = None
+    cover: CoverSpec | None = None
+    back: BackSpec | None = None
+
+    def image_files(self) -> list[str]:
+        """The image files the layout names (image blocks, cover and back logos), relative to its folder."""
+        logos = (self.cover.logos if self.cover else ()) + (self.back.logos if self.back else ())
+        return [spec.options["path"] for spec in self.blocks() if spec.type == "image"] + [logo.path for logo in logos]
 
     def blocks(self) -> list[BlockSpec]:
-        """Every block of every section, nested ones included, in reading order."""
-        return [b for section in self.sections for top in section.blocks for b in top.walk()]
+        """Every block of the cover, the sections and the back page, nested ones included, in reading order."""
+        tops = [top for section in self.sections for top in section.blocks]
+        if self.cover:
+            tops = [self.cover.block, *self.cover.figures, *tops]
+        if self.back:
+            tops += list(self.back.blocks)
+        return [b for top in tops for b in top.walk()]
 
 
 def load_layout(path: Path) -> LayoutSpec:
@@ -160,12 +202,102 @@ def read_layout(path: Path) -> tuple[LayoutSpec, list[Problem]]:
     problems: list[Problem] = []
     document: Located = data["document"]
     sections = _sections(path, data, problems)
-    _check_unique_ids(path, sections, problems)
     theme = path.parent / str(document.get("theme", "themes/pvd.yaml"))
     layout = LayoutSpec(path, str(document.get("title", "")), str(document.get("subject", "")),
                         tuple(str(k) for k in document.get("keywords") or ()), str(document.get("author", "ANCT")),
-                        theme, sections, Where(path, document.line_of("title")))
+                        theme, sections, Where(path, document.line_of("title")),
+                        _cover(path, data, problems), _back(path, data, problems))
+    _check_unique_ids(path, layout.blocks(), problems)
+    for name in data:
+        if name not in LAYOUT_KEYS:
+            problems.append(Problem(Where(path, data.line_of(name)), f"clé inconnue « {name} » dans la mise en page",
+                                    f"clés possibles : {', '.join(LAYOUT_KEYS)}"))
     return layout, problems
+
+
+LAYOUT_KEYS = ("document", "cover", "sections", "pages", "back")
+COVER_OPTIONS: dict[str, Option] = {
+    "title": Option("template", default=(), doc="the big title (default: the document's title)"),
+    "subtitle": Option("template", default=(), doc="a line above the title, e.g. the programme's name"),
+    "publisher": Option("text", default="", doc="who publishes, printed at the bottom of the cover and of the back page"),
+}
+LOGO_KEYS = ("path", "alt", "height")
+
+
+def _cover(path: Path, data: Located, problems: list[Problem]) -> CoverSpec | None:
+    raw = data.get("cover")
+    if raw is None:
+        return None
+    if not isinstance(raw, Located):
+        problems.append(Problem(Where(path, data.line_of("cover")), "« cover: » doit être une liste de clés",
+                                "title:, subtitle:, publisher:, figures:, logos:"))
+        return None
+    texts = Located({k: v for k, v in raw.items() if k in COVER_OPTIONS})
+    texts.line, texts.key_lines = raw.line, raw.key_lines
+    options = _options(path, texts, "cover", "couverture", problems, COVER_OPTIONS)
+    _unknown_keys(path, raw, (*COVER_OPTIONS, "figures", "logos"), "cover", problems)
+    figures = _cover_figures(path, raw, problems)
+    block = BlockSpec("cover", "couverture", MappingProxyType(options), Where(path, raw.line))
+    return CoverSpec(block, figures, _logos(path, raw, problems))
+
+
+def _cover_figures(path: Path, raw: Located, problems: list[Problem]) -> tuple[BlockSpec, ...]:
+    """The headline figures: key figures without ``type:``, their ids made up when not given."""
+    items = raw.get("figures") or []
+    if not isinstance(items, list) or not 1 <= len(items) <= 4:
+        problems.append(Problem(Where(path, raw.line_of("figures")), "« figures: » de la couverture : une liste de "
+                                "un à quatre chiffres", "chacun {figure: clé, label: texte}, comme un key_figure"))
+        return ()
+    figures = []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Located):
+            item = Located({"id": f"couverture-chiffre-{number}", **item, "type": "key_figure"})
+            item.line, item.key_lines = items[number - 1].line, items[number - 1].key_lines
+        figures.append(_block(path, item, problems))
+    return tuple(f for f in figures if f is not None)
+
+
+def _logos(path: Path, raw: Located, problems: list[Problem]) -> tuple[LogoSpec, ...]:
+    items = raw.get("logos") or []
+    if not isinstance(items, list):
+        problems.append(Problem(Where(path, raw.line_of("logos")), "« logos: » : une liste de {path, alt, height}", ""))
+        return ()
+    logos = []
+    for item in items:
+        where = Where(path, item.line if isinstance(item, Located) else raw.line_of("logos"))
+        if not isinstance(item, Located) or not isinstance(item.get("path"), str) or not isinstance(item.get("alt"), str):
+            problems.append(Problem(where, "un logo a besoin de « path: » (fichier PNG ou JPEG) et de « alt: » (ce qu’il "
+                                    "représente)", "par exemple {path: logos/anct.png, alt: \"Agence nationale de la "
+                                    "cohésion des territoires\", height: 14}"))
+            continue
+        _unknown_keys(path, item, LOGO_KEYS, "logo", problems)
+        height = item.get("height", 16)
+        if isinstance(height, bool) or not isinstance(height, (int, float)) or not 5 <= height <= 60:
+            problems.append(Problem(Where(path, item.line_of("height")), f"hauteur de logo {height!r} : un nombre de "
+                                    "millimètres entre 5 et 60", ""))
+            height = 16
+        logos.append(LogoSpec(item["path"], item["alt"], float(height), where))
+    return tuple(logos)
+
+
+def _back(path: Path, data: Located, problems: list[Problem]) -> BackSpec | None:
+    raw = data.get("back")
+    if raw is None:
+        return None
+    if not isinstance(raw, Located) or not isinstance(raw.get("blocks"), list):
+        problems.append(Problem(Where(path, data.line_of("back")), "« back: » (quatrième de couverture) a besoin "
+                                "d’une liste « blocks: »", "title:, blocks:, logos:"))
+        return None
+    _unknown_keys(path, raw, ("title", "blocks", "logos"), "back", problems)
+    blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
+    return BackSpec(str(raw.get("title", "")), blocks, _logos(path, raw, problems), Where(path, raw.line))
+
+
+def _unknown_keys(path: Path, raw: Located, known: tuple[str, ...], what: str, problems: list[Problem]) -> None:
+    for name in raw:
+        if name not in known:
+            problems.append(Problem(Where(path, raw.line_of(name)), f"{what} : clé inconnue « {name} »",
+                                    f"clés possibles : {', '.join(known)}"))
 
 
 SECTION_KEYS = ("title", "accent", "new_page", "blocks")
@@ -250,8 +382,9 @@ def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
     return BlockSpec(kind, block_id, MappingProxyType(options), where, columns)
 
 
-def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem]) -> dict[str, Any]:
-    table = BLOCK_OPTIONS[kind]
+def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem],
+             table: dict[str, Option] | None = None) -> dict[str, Any]:
+    table = BLOCK_OPTIONS[kind] if table is None else table
     for name in raw:
         if name not in table and name not in ("type", "id"):
             problems.append(Problem(Where(path, raw.line_of(name)), f"block {block_id!r}: unknown option {name!r} for {kind}",
@@ -367,12 +500,10 @@ def _columns(path: Path, raw: Located, problems: list[Problem]) -> tuple[tuple[B
     return parsed
 
 
-def _check_unique_ids(path: Path, sections: tuple[SectionSpec, ...], problems: list[Problem]) -> None:
+def _check_unique_ids(path: Path, blocks: list[BlockSpec], problems: list[Problem]) -> None:
     seen: dict[str, int | None] = {}
-    for section in sections:
-        for top in section.blocks:
-            for block in top.walk():
-                if block.id in seen:
-                    problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",
-                                            "give every block its own id"))
-                seen.setdefault(block.id, block.where.line)
+    for block in blocks:
+        if block.id in seen:
+            problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",
+                                    "give every block its own id"))
+        seen.setdefault(block.id, block.where.line)

@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bulletin import __version__
 from bulletin.blocks import HeadingBlock, draw_block
-from bulletin.compose import PlacedPage, furniture
+from bulletin.compose import PlacedPage, destinations, furniture
 from bulletin.compose.titles import SectionTitleBlock
 from bulletin.edition import Edition
 from bulletin.errors import BulletinError, Problem, RenderError
@@ -51,9 +51,10 @@ def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, th
     canvas = _new_canvas(output, layout, edition, theme)
     structure = StructureRecorder()
     problems: list[Problem] = []
+    targets = destinations(pages)
     for page in pages:
         structure.new_page()
-        surface = Surface(canvas, theme.page.height, structure)
+        surface = Surface(canvas, theme.page.height, structure, targets)
         _outline(canvas, page, theme)
         problems += _draw_page(surface, page, len(pages), layout, edition, theme, options)
         canvas.showPage()
@@ -79,7 +80,10 @@ def _new_canvas(path: Path | None, layout: LayoutSpec, edition: Edition, theme: 
 
 
 def _outline(canvas: Canvas, page: PlacedPage, theme: Theme) -> None:
-    """One outline entry per section where its title is set, and one per level-1 heading under it."""
+    """The cover, one outline entry per section where its title is set, and one per level-1 heading under it."""
+    if page.kind == "cover":
+        canvas.bookmarkPage("cover")
+        canvas.addOutlineEntry("Couverture", "cover", level=0)
     for index, (block, box) in enumerate(page.headings()):
         if isinstance(block, SectionTitleBlock):
             key, level, title = block.destination, 0, block.title
@@ -95,19 +99,23 @@ def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpe
                theme: Theme, options: RenderOptions) -> list[Problem]:
     """Draw the page; return the problems of the blocks that could not be drawn."""
     problems: list[Problem] = []
-    with surface.artifact(pagination=True):
-        _furniture_line(surface, furniture.running_header(layout, edition, theme), theme, theme.page.margin_top,
-                        rule_below=True)
+    if page.kind == "cover":
+        surface.structure.enter_section("cover")
+    if page.kind == "body":
+        with surface.artifact(pagination=True):
+            _furniture_line(surface, furniture.running_header(layout, edition, theme), theme, theme.page.margin_top,
+                            rule_below=True)
     for block, box in page.placements:
         try:
             draw_block(block, surface, box)
         except BulletinError as exc:
             problems += exc.problems
     surface.text_layout(page.sources, page.sources_box.x, page.sources_box.y, page.sources_box.width, role="P")
-    with surface.artifact(pagination=True):
-        top = theme.page.height - theme.page.margin_bottom - theme.page.footer_height + 3 * MM
-        _furniture_line(surface, furniture.footer(layout, edition, theme, page.number, count), theme, top,
-                        rule_below=False)
+    if page.kind == "body":
+        with surface.artifact(pagination=True):
+            top = theme.page.height - theme.page.margin_bottom - theme.page.footer_height + 3 * MM
+            _furniture_line(surface, furniture.footer(layout, edition, theme, page.number, count), theme, top,
+                            rule_below=False)
     if options.draft:
         with surface.artifact():
             _watermark(surface, theme)

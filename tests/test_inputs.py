@@ -78,10 +78,13 @@ def build(folder: Path, output: Path) -> list[bytes]:
     assert result.code == 0, result.stderr
     with pikepdf.open(output) as pdf:
         printed = [bytes(repr(pdf.docinfo), "utf-8")]
+        numbers = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         for page in pdf.pages:
             printed.append(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)))
             printed.append(repr(sorted(str(f.BaseFont) for f in page.Resources.Font.values())).encode())
-            printed.append(repr([str(a.A.URI) for a in page.get("/Annots", [])]).encode())
+            # a web link's address, or the page a sommaire link leads to
+            printed.append(repr([str(a.A.URI) if "/A" in a else numbers[a.Dest[0].objgen]
+                                 for a in page.get("/Annots", [])]).encode())
     return printed
 
 

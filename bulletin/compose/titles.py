@@ -21,16 +21,22 @@ TEXT_INDENT = 5 * MM
 RULE_SPACE = 2.6 * MM
 
 
+def section_destination(index: int) -> str:
+    """The named destination of the section at ``index`` (0-based) in the layout."""
+    return f"section-{index + 1}"
+
+
 class SectionTitleBlock(BaseBlock):
     """The title of a section, where the section starts (not a page header)."""
 
     keep_with_next = True
 
-    def __init__(self, section: SectionSpec, ctx: Context, index: int) -> None:
-        spec = BlockSpec("section", f"section-{index + 1}", MappingProxyType({"title": section.title}), section.where)
+    def __init__(self, section: SectionSpec, ctx: Context, index: int, destination: str = "") -> None:
+        destination = destination or section_destination(index)
+        spec = BlockSpec("section", destination, MappingProxyType({"title": section.title}), section.where)
         super().__init__(spec, ctx)
         self.title = section.title
-        self.destination = f"section-{index + 1}"  # named destination: outline and sommaire links
+        self.destination = destination  # named destination: outline and sommaire links
 
     def _layout(self, width: float) -> TextLayout:
         style = self.ctx.style("section", "bold", "primary")
