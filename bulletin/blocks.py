@@ -223,20 +223,22 @@ class KeyFigureBlock(BaseBlock):
         found = self.ctx.history.previous_value(key) if self.options["delta"] else None
         return change_since(key, self.ctx.edition, found[0]) if found else ""
 
-    def _label(self, width: float) -> TextLayout:
+    def _label(self, width: float, ref: Reference = sources.ANY) -> TextLayout:
+        """The label and the source mention; measured against ``ANY`` (the room of the longest mention),
+        drawn against the page's reference."""
         fragments = self.ctx.fragments(self.options["label"], "body")
         delta = self.delta_text()
         if delta:
             fragments = [Fragment(delta, self.ctx.style("body", "bold", self.NUMBER_COLOR)),
                          Fragment("\n", fragments[0].style if fragments else self.ctx.style("body")), *fragments]
-        fragments += self._mention()
+        fragments += self._mention(ref)
         return layout_text(fragments, width, self.ctx.leading("body"))
 
-    def _mention(self) -> list[Fragment]:
+    def _mention(self, ref: Reference) -> list[Fragment]:
         """« (Anah) » when the figure's source or date differs from the page's; illustrative in red."""
         own = self.ctx.provenance(self.options["figure"])
         fragments = []
-        text = sources.mention([own], self.ctx.ref)
+        text = sources.mention([own], ref)
         if text:
             fragments.append(Fragment(" " + text, self.ctx.style("small", "italic", "muted")))
         if own.status == "illustrative":
@@ -288,7 +290,8 @@ class KeyFigureBlock(BaseBlock):
             x += surface.text(x, baseline, number + " ", bold, size, color)
             if exact:
                 self._draw_exact(surface, box, x, baseline, exact)
-            surface.text_layout(self._label(box.width), box.x, box.y + self._head_height(box.width), box.width)
+            label = self._label(box.width, surface.reference or self.ctx.ref)
+            surface.text_layout(label, box.x, box.y + self._head_height(box.width), box.width)
 
     def _draw_exact(self, surface: Surface, box: Box, x: float, baseline: float, exact: str) -> None:
         small, muted = self.ctx.theme.sizes["small"], self.ctx.theme.color("muted")
@@ -307,6 +310,11 @@ class TextBlock(BaseBlock):
     """Paragraphs from a template, optionally on a light panel; splittable between lines."""
 
     lines: tuple[int, int] | None = None  # the lines this part shows, when split across pages
+
+    @property
+    def keep_with_next(self) -> bool:  # type: ignore[override]
+        """A lead paragraph (chapô) introduces what follows: it never ends a page."""
+        return self.options.get("style") == "lead"
 
     def _padding(self) -> float:
         return 3 * MM if self.options["panel"] else 0.0
@@ -424,6 +432,8 @@ class DividerBlock(BaseBlock):
 class ContentsBlock(BaseBlock):
     """The sommaire: each section with its page number, a leader between them, each line a link to it."""
 
+    PAD = 4 * MM  # the sommaire is a card, like the key figures
+
     def _row(self) -> float:
         return self.ctx.leading("lead") + 2.6 * MM
 
@@ -431,16 +441,18 @@ class ContentsBlock(BaseBlock):
         return text_width("000", self.ctx.theme.font("bold"), self.ctx.theme.sizes["lead"]) + 8 * MM
 
     def measure(self, width: float) -> Measure:
-        room = width - 6 * MM - self._number_room()
+        room = width - 2 * self.PAD - 6 * MM - self._number_room()
         style = self.ctx.style("lead")
         widest = max((text_width(e.title, style.font, style.size) for e in self.ctx.contents), default=0.0)
         records = (Overflow(self.spec, widest - room, "an entry of the sommaire"),) if widest > room + 0.01 else ()
-        return Measure(len(self.ctx.contents) * self._row(), records)
+        return Measure(len(self.ctx.contents) * self._row() + 2 * self.PAD, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
+        surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+        inner = box.inset(self.PAD, self.PAD)
         with surface.element("TOC", grouping=True):
             for index, entry in enumerate(self.ctx.contents):
-                self._entry(surface, Box(box.x, box.y + index * self._row(), box.width, self._row()), entry)
+                self._entry(surface, Box(inner.x, inner.y + index * self._row(), inner.width, self._row()), entry)
 
     def _entry(self, surface: Surface, box: Box, entry: ContentsEntry) -> None:
         theme, size = self.ctx.theme, self.ctx.theme.sizes["lead"]
@@ -522,11 +534,12 @@ class ChartBlock(BaseBlock):
                      for f in self.ctx.fragments(self.options["title"], "chart_title")]
         return layout_text(fragments, width, self.ctx.leading("chart_title"))
 
-    def _footer(self, width: float) -> TextLayout:
-        """« (Anah ; Cerema, 1er janvier 2022) » when what the chart draws differs from the page's reference."""
+    def _footer(self, width: float, ref: Reference = sources.ANY) -> TextLayout:
+        """« (Anah ; Cerema, 1er janvier 2022) » when what the chart draws differs from the page's reference
+        (measured against ``ANY``: the room of the longest mention is kept)."""
         data = self.data
         status = "provisional" if data.provisional else "published"
-        mention = sources.mention([Provenance(s, d, status) for s, d in data.sources], self.ctx.ref)
+        mention = sources.mention([Provenance(s, d, status) for s, d in data.sources], ref)
         fragments = [Fragment(mention, self.ctx.style("note", "italic", "muted"))] if mention else []
         if data.illustrative:
             fragments.append(Fragment(" données illustratives", self.ctx.style("note", "bold", "red")))
@@ -551,18 +564,27 @@ class ChartBlock(BaseBlock):
         rows = self._table(width)
         return sum(max(c.height for c in row) + 1.2 * MM for row in rows) + (2 * MM if rows else 0.0)
 
+    def _padding(self) -> float:
+        return 3.5 * MM if self.options["panel"] else 0.0
+
     def measure(self, width: float) -> Measure:
+        pad = self._padding()
+        width -= 2 * pad
         title, footer = self._title(width), self._footer(width)
         height = self.options["height"] * MM + self._table_height(width)
-        plot = height - title.height - footer.height - 2 * MM
+        plot = height - self._table_height(width) - title.height - footer.height - 2 * MM
         records = self.overflow(title, "the chart title") + self.overflow(footer, "the chart source line")
         records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
         if plot < 25 * MM:
             records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
-        return Measure(height, records)
+        return Measure(height + 2 * pad, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
-        title, footer = self._title(box.width), self._footer(box.width)
+        pad = self._padding()
+        if pad:  # a tile, like the key-figure cards
+            surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+            box = box.inset(pad, pad)
+        title, footer = self._title(box.width), self._footer(box.width, surface.reference or self.ctx.ref)
         table_height = self._table_height(box.width)
         chart = Box(box.x, box.y, box.width, box.height - table_height)
         surface.text_layout(title, chart.x, chart.y, chart.width, role="P")

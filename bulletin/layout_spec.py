@@ -66,6 +66,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "multi_answer": Option("bool", default=False, doc="shares may sum over 100 % (several answers)"),
         "description": Option("text", default="", doc="text alternative replacing the generated one"),
         "table": Option("bool", default=False, doc="print the chart's numbers in a small table under it"),
+        "panel": Option("bool", default=True, doc="draw the chart on a light card, like key figures (false: plain)"),
     },
     "link": {
         "text": Option("template", True, doc="the clickable text"),

@@ -55,6 +55,7 @@ def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, th
     for page in pages:
         structure.new_page()
         surface = Surface(canvas, theme.page.height, structure, targets)
+        surface.reference = page.reference
         _outline(canvas, page, theme)
         problems += _draw_page(surface, page, len(pages), layout, edition, theme, options)
         canvas.showPage()

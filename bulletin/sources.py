@@ -79,12 +79,32 @@ def mention(provenances: Iterable[Provenance], ref: Reference) -> str:
     return f"({SEPARATOR.join(labels)})" if labels else ""
 
 
+# A reference no number matches: measuring a block against it reserves the room of its longest mention.
+ANY = Reference(dt.date(1, 1, 1), "")
+
+
+def page_reference(provenances: list[Provenance], fallback: Reference) -> Reference:
+    """The source and date a page states: the edition's when some of its numbers have them, else the ones
+    most of its numbers share (a page of survey results says « données de janvier 2022 » once)."""
+    counts = Counter((p.source, _when(p.as_of)) for p in provenances)
+    if not counts or (fallback.source, _when(fallback.as_of)) in counts:
+        return fallback
+    top = max(counts.values())
+    first = next(p for p in provenances if counts[(p.source, _when(p.as_of))] == top)  # in reading order
+    return Reference(first.as_of, first.source)
+
+
+def _at(as_of: dt.date) -> str:
+    """« au 1er février 2022 », « de janvier 2022 », « de 2021 »."""
+    return ("au " if getattr(as_of, "precision", "day") == "day" else "de ") + fr_date(as_of)
+
+
 def page_line(provenances: Iterable[Provenance], ref: Reference) -> str:
     """The one sources line of a page: the reference, then only the sources and dates that differ."""
     pairs = _distinct(provenances)
     if not pairs:
         return ""
-    text = f"Source{NBSP}: {ref.source}, données au {fr_date(ref.as_of)} sauf mention contraire."
+    text = f"Source{NBSP}: {ref.source}, données {_at(ref.as_of)} sauf mention contraire."
     others = [_label(s, d, ref) for s, d in pairs if not _same(s, d, ref)]
     if others:
         label = "Autre source" if len(others) == 1 else "Autres sources"

@@ -16,6 +16,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
 from bulletin.fonts import runs, text_width
+from bulletin.sources import Reference
 from bulletin.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
 
@@ -36,6 +37,7 @@ class Surface:
         self.page_height = page_height
         self.structure = structure or StructureRecorder()
         self.destinations = destinations or {}  # named destination -> page number, for the sommaire
+        self.reference: Reference | None = None  # the source and date this page's sources line states
         self._direct = 0  # > 0 inside an artifact or a figure: draw without wrapping
 
     def _emit(self, operator: str) -> None:

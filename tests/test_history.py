@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import json
@@ -63,12 +65,15 @@ def test_diff_of_unknown_edition_is_a_clear_error(editions: Path) -> None:
 def test_pdf_shows_deltas_in_french_typography(editions: Path, tmp_path: Path) -> None:
     layout = layout_copy(tmp_path)
     for block_id in ("conventions-communes", "ort-communes", "ort-projets", "financements-anct-bdt"):
-        replace_in_file(layout, f"id: {block_id}\n", f"id: {block_id}\n              delta: true\n")
+        indent = re.search(rf"^( *)(?:- )*id: {block_id}$", layout.read_text(encoding="utf-8"), re.M)
+        assert indent, block_id
+        width = len(indent.group(0)) - len(f"id: {block_id}")
+        replace_in_file(layout, f"id: {block_id}\n", f"id: {block_id}\n{' ' * width}delta: true\n")
     replace_in_file(layout, "figure: ort.communes_projets", "figure: ort.part_communes")  # a share that fell
     output = tmp_path / "deltas.pdf"
     result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
-    text = flat(" ".join(page_texts(output))).replace("\u00a0", " ")
+    text = re.sub(r"[ \r\n]+", " ", flat(" ".join(page_texts(output))).replace("\u00a0", " "))
     assert "+47 depuis janvier 2022" in text
     assert "\u221285 depuis janvier 2022" in text
     assert "\u22125,2\u202f% depuis janvier 2022" in text

@@ -25,12 +25,16 @@ class SourcesNote:
         self.ctx = Context(edition, theme, "blue", edition.folder, reference=sources.reference(edition))
         self.width = width
 
+    def reference(self, blocks: list[BaseBlock]) -> sources.Reference:
+        """The source and date the page states: those most of its numbers share."""
+        return sources.page_reference([p for block in blocks for p in block.provenances()], self.ctx.ref)
+
     def layout(self, blocks: list[BaseBlock]) -> TextLayout:
         """The note for the numbers ``blocks`` print (empty when they print none)."""
         provenances = [p for block in blocks for p in block.provenances()]
         if not provenances:
             return layout_text([], self.width, self.ctx.leading("note"))
-        text = sources.page_line(provenances, self.ctx.ref)
+        text = sources.page_line(provenances, self.reference(blocks))
         if any(p.status == "illustrative" for p in provenances):
             text += " Les valeurs marquées « données illustratives » ne proviennent pas d’une source publiée."
         style = self.ctx.style("note", "regular", "muted")
@@ -43,6 +47,7 @@ class SourcesNote:
 
     def page(self, placements: list[tuple[BaseBlock, Box]], body: Box, kind: str = "body") -> PlacedPage:
         """The placed page with its note set at the bottom of ``body`` (numbered later)."""
-        note = self.layout([block for block, _ in placements])
+        blocks = [block for block, _ in placements]
+        note = self.layout(blocks)
         box = Box(body.x, body.bottom - note.height, body.width, note.height)
-        return PlacedPage(0, tuple(placements), note, box, kind)
+        return PlacedPage(0, tuple(placements), note, box, kind, self.reference(blocks))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bulletin.blocks import BaseBlock, HeadingBlock, RowBlock
 from bulletin.compose.titles import SectionTitleBlock
 from bulletin.geometry import Box
+from bulletin.sources import Reference
 from bulletin.textflow import TextLayout
 from bulletin.theme import Theme
 
@@ -27,6 +28,7 @@ class PlacedPage:
     sources: TextLayout
     sources_box: Box
     kind: str = "body"
+    reference: Reference | None = None  # the source and date the sources line states (cards that differ are marked)
 
     def blocks(self) -> list[BaseBlock]:
         """Every block of the page, rows expanded, in reading order."""

@@ -1,7 +1,7 @@
 """Section titles set in the flow of the page: the H1 of each section, in the section's accent.
 
 Input: a :class:`~bulletin.layout_spec.SectionSpec` and its :class:`~bulletin.blocks.Context`.
-Output: a block that measures and draws the title (accent bar, title, accent rule), opens the
+Output: a block that measures and draws the title (a light band, the accent bar, the title), opens the
 section in the tagged structure and stays with the block that follows it.
 """
 
@@ -16,9 +16,9 @@ from bulletin.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, layout_text
 from bulletin.theme import MM
 
-BAR_WIDTH = 2.2 * MM
-TEXT_INDENT = 5 * MM
-RULE_SPACE = 2.6 * MM
+BAR_WIDTH = 2.4 * MM
+TEXT_INDENT = 6.5 * MM
+PAD = 2.2 * MM
 
 
 def section_destination(index: int) -> str:
@@ -40,23 +40,22 @@ class SectionTitleBlock(BaseBlock):
 
     def _layout(self, width: float) -> TextLayout:
         style = self.ctx.style("section", "bold", "primary")
-        return layout_text([Fragment(self.title, style)], width - TEXT_INDENT, self.ctx.leading("section"))
+        return layout_text([Fragment(self.title, style)], width - TEXT_INDENT - PAD, self.ctx.leading("section"))
 
     def measure(self, width: float) -> Measure:
         layout = self._layout(width)
-        return Measure(layout.height + RULE_SPACE, self.overflow(layout, "the section title"))
+        return Measure(layout.height + 2 * PAD, self.overflow(layout, "the section title"))
 
     def space_before(self, gap: float) -> float:
-        return 2.5 * gap  # a new section breathes more than the blocks inside one
+        return 2 * gap  # a new section breathes more than the blocks inside one
 
     def draw(self, surface: Surface, box: Box) -> None:
+        """A light band, the section's accent as a thick bar at its left, the title in Bleu France."""
         layout = self._layout(box.width)
-        accent = self.ctx.theme.color(self.ctx.accent)
         surface.structure.enter_section(self.destination)
-        surface.rect(box.x, box.y + 0.8 * MM, BAR_WIDTH, layout.height - 1.6 * MM, fill=accent)
-        surface.text_layout(layout, box.x + TEXT_INDENT, box.y, box.width - TEXT_INDENT, role="H1")
-        rule = box.bottom - 0.9 * MM
-        surface.line(box.x, rule, box.x + box.width, rule, accent, 1.4)
+        surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+        surface.rect(box.x, box.y, BAR_WIDTH, box.height, fill=self.ctx.theme.color(self.ctx.accent))
+        surface.text_layout(layout, box.x + TEXT_INDENT, box.y + PAD, box.width - TEXT_INDENT - PAD, role="H1")
 
     def alt_text(self) -> str:
         return self.title
