@@ -114,3 +114,13 @@ def test_impossible_publication_date_is_a_located_error_not_a_traceback(mini: tu
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1 and "Traceback" not in result.stderr
     assert "edition.yaml:3: published: '2022-02-30' is not a real calendar date" in result.stderr
+
+
+def test_a_page_without_a_number_at_the_edition_date_states_its_own(default_pdf: Path) -> None:
+    pages = [re.sub(r"[ \r\n]+", " ", flat(t).replace("\u00a0", " ")) for t in page_texts(default_pdf)]
+    survey = next(p for p in pages if "Domaine principal de formation" in p)
+    # every number of the survey page is « ANCT, janvier 2022 »: said once, at the bottom, no mark on each chart
+    assert "Source : ANCT, données de janvier 2022 sauf mention contraire." in survey
+    assert "(ANCT, janvier 2022)" not in survey
+    conventions = next(p for p in pages if "Les conventions d’adhésion" in p)
+    assert "Source : ANCT, données au 1er février 2022 sauf mention contraire." in conventions
