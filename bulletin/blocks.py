@@ -577,6 +577,8 @@ class ChartBlock(BaseBlock):
         records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
         if plot < 25 * MM:
             records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
+        lacking, labels = charts.label_overflow(self.options["kind"], self.data, self.ctx.theme, width, plot)
+        records += (Overflow(self.spec, lacking, labels),) if lacking > 0.01 else ()
         return Measure(height + 2 * pad, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
@@ -591,7 +593,7 @@ class ChartBlock(BaseBlock):
         plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
                    chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
-            charts.draw_chart(surface, plot, self.chart_options, self.data, self.ctx.theme)
+            charts.draw_chart(surface, plot, self.chart_options, self.data, self.ctx.theme, self.ctx.accent)
         surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
         if table_height:
             self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))

@@ -13,7 +13,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from bulletin.errors import LayoutError, Problem, Where
-from bulletin.theme import Theme
+from bulletin.theme import MIN_FONT_SIZE, Theme
+from bulletin.typography import split_ordinals
+
+#: An ordinal's ending (« er » of « 1er ») is set at 70 % of the size and raised by 27 % of it
+#: (see :func:`superscript_rise` for when it is raised less).
+SUPERSCRIPT_SCALE = 0.7
+SUPERSCRIPT_RISE = 0.27
+_LOW_MARKS = frozenset(".,…_-‐–—")  # punctuation whose ink stays near the baseline
 
 
 @cache
@@ -62,8 +69,41 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
     return pieces
 
 
+def superscript_size(size: float) -> float:
+    """The size of a superscript beside text of ``size``: 70 %, but never under the 6 pt minimum."""
+    return max(size * SUPERSCRIPT_SCALE, min(size, MIN_FONT_SIZE))
+
+
+@lru_cache(maxsize=65536)
+def plain_width(text: str, font: str, size: float) -> float:
+    """Width of ``text`` drawn as it is, in one size (fallback font included, no superscripts)."""
+    return sum(float(pdfmetrics.stringWidth(segment, name, size)) for segment, name in runs(text, font))
+
+
 @lru_cache(maxsize=65536)
 def text_width(text: str, font: str, size: float) -> float:
-    """Width in points of ``text`` set in registered ``font`` (and its fallback) at ``size`` (memoised:
-    blocks are measured for placement and again for drawing)."""
-    return sum(pdfmetrics.stringWidth(segment, name, size) for segment, name in runs(text, font))
+    """Width in points of ``text`` set in registered ``font`` (and its fallback) at ``size``, ordinal
+    endings as superscripts (memoised: blocks are measured for placement and again for drawing)."""
+    return sum(plain_width(piece, font, superscript_size(size) if raised else size)
+               for piece, raised in split_ordinals(text))
+
+
+def superscript_rise(before: str, ending: str, after: str, font: str, size: float) -> float:
+    """How far to raise an ordinal ending, in points: 27 % of the size, or less where a text reader
+    would otherwise take the raised letters for a new line.
+
+    pdfium (Chrome's PDF viewer, and the tests' text extraction) starts a new line when a text
+    object's baseline moves by more than half the wider of the two neighbouring characters (upward)
+    or three quarters of it (downward), unless the previous object has several characters and the
+    two objects' ink overlaps in height. So the rise is capped by those widths when the piece before
+    is a lone digit (« 1 » opening a line), when the ending is one letter (« 2e »), or when a low mark
+    (« . », « , ») follows: « 1er » reads « 1er », not « 1\r\ner », when copied or searched.
+    """
+    raised = superscript_size(size)
+    rise = SUPERSCRIPT_RISE * size
+    if len(before) == 1:
+        rise = min(rise, 0.5 * max(plain_width(before, font, size), plain_width(ending[0], font, raised)) - 0.05)
+    if len(ending) == 1 or after[:1] in _LOW_MARKS and after:
+        nearest = plain_width(after[:1] or " ", font, size)
+        rise = min(rise, 0.75 * max(plain_width(ending[-1], font, raised), nearest) - 0.05)
+    return rise

@@ -66,14 +66,25 @@ def _distinct(provenances: Iterable[Provenance]) -> list[tuple[str, dt.date]]:
     return list(seen.values())
 
 
-def _label(source: str, as_of: dt.date, ref: Reference) -> str:
-    return source if _when(as_of) == _when(ref.as_of) else f"{source}, {fr_date(as_of)}"
+def _labels(pairs: list[tuple[str, dt.date]], ref: Reference) -> list[str]:
+    """The (source, date) pairs that differ from ``ref``, grouped: each source named once with its dates
+    (« ANCT, 1er décembre 2021, 1er janvier 2022 »), sources with the same dates together (« Anah, Cerema,
+    1er janvier 2022 »); a date equal to the reference's is not repeated (« Anah »)."""
+    dates: dict[str, list[dt.date]] = {}
+    for source, as_of in pairs:
+        if not _same(source, as_of, ref):
+            dates.setdefault(source, []).append(as_of)
+    groups: dict[tuple[tuple[dt.date, str], ...], tuple[list[str], list[dt.date]]] = {}
+    for source, found in dates.items():
+        shown = sorted(d for d in found if _when(d) != _when(ref.as_of))  # a source's dates in time order
+        groups.setdefault(tuple(map(_when, shown)), ([], shown))[0].append(source)
+    return [", ".join([*names, *map(fr_date, shown)]) for names, shown in groups.values()]
 
 
 def mention(provenances: Iterable[Provenance], ref: Reference) -> str:
     """« (Anah) », « (ANCT, 1er janvier 2022) », « (ANCT, donnée provisoire) », or '' for reference numbers."""
     provenances = list(provenances)
-    labels = [_label(s, d, ref) for s, d in _distinct(provenances) if not _same(s, d, ref)]
+    labels = _labels(_distinct(provenances), ref)
     if any(p.status == "provisional" for p in provenances):
         labels.append("donnée provisoire" if len(provenances) == 1 else "données provisoires")
     return f"({SEPARATOR.join(labels)})" if labels else ""
@@ -105,7 +116,7 @@ def page_line(provenances: Iterable[Provenance], ref: Reference) -> str:
     if not pairs:
         return ""
     text = f"Source{NBSP}: {ref.source}, données {_at(ref.as_of)} sauf mention contraire."
-    others = [_label(s, d, ref) for s, d in pairs if not _same(s, d, ref)]
+    others = _labels(pairs, ref)
     if others:
         label = "Autre source" if len(others) == 1 else "Autres sources"
         text += f" {label}{NBSP}: {SEPARATOR.join(others)}."

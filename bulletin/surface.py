@@ -15,10 +15,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
-from bulletin.fonts import runs, text_width
+from bulletin.fonts import plain_width, runs, superscript_rise, superscript_size, text_width
 from bulletin.sources import Reference
 from bulletin.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
+from bulletin.typography import split_ordinals
 
 GROUPING_ROLES = ("Document", "Sect", "Table", "TR")
 
@@ -149,15 +150,25 @@ class Surface:
 
     def text(self, x: float, baseline: float, text: str, font: str, size: float, color: str,
              align: str = "left") -> float:
-        """Draw one line of literal text; return its width."""
+        """Draw one line of literal text; return its width.
+
+        Ordinal endings (« er » of « 1er ») are set smaller and raised; the characters stay in order,
+        so the text extracts and reads as « 1er ».
+        """
         width = text_width(text, font, size)
         start = {"left": x, "center": x - width / 2, "right": x - width}[align]
         self.canvas.setFillColor(HexColor(color))
+        pieces = split_ordinals(text)
         with self._wrapped(text=True):
-            for segment, name in runs(text, font):
-                self.canvas.setFont(name, size)
-                self.canvas.drawString(start, self._y(baseline), segment)
-                start += text_width(segment, name, size)
+            for index, (piece, raised) in enumerate(pieces):
+                piece_size = superscript_size(size) if raised else size
+                rise = superscript_rise(pieces[index - 1][0], piece, pieces[index + 1][0] if index + 1 < len(pieces)
+                                        else "", font, size) if raised else 0.0
+                y = self._y(baseline - rise)
+                for segment, name in runs(piece, font):
+                    self.canvas.setFont(name, piece_size)
+                    self.canvas.drawString(start, y, segment)
+                    start += plain_width(segment, name, piece_size)
         return width
 
     def link(self, x: float, y: float, width: float, height: float, url: str) -> None:

@@ -121,4 +121,25 @@ def _break_paragraph(words: list[Word], width: float) -> tuple[list[Line], float
         overflow = max(overflow, size - width)
     if current:
         lines.append(Line(tuple(current), current_width, not lines))
-    return lines, overflow
+    return _without_widow(lines, width), overflow
+
+
+def _without_widow(lines: list[Line], width: float) -> list[Line]:
+    """Pull the last word of the line before down beside a one-word last line, when it fits and
+    leaves a word on that line: a paragraph never ends on a lone word it could avoid (« (PVD). »)."""
+    if len(lines) < 2 or len(lines[-1].words) != 1 or len(lines[-2].words) < 2:
+        return lines
+    before, last = lines[-2], lines[-1]
+    moved, widow = before.words[-1], last.words[0]
+    new_width = word_width(moved) + text_width(" ", widow[0].style.font, widow[0].style.size) + word_width(widow)
+    if new_width > width + 0.01:
+        return lines
+    shortened = before.words[:-1]
+    return lines[:-2] + [Line(shortened, _line_width(shortened), before.paragraph_start),
+                         Line((moved, widow), new_width, False)]
+
+
+def _line_width(words: tuple[Word, ...]) -> float:
+    """Width of words set on one line, separated by spaces."""
+    spaces = sum(text_width(" ", word[0].style.font, word[0].style.size) for word in words[1:])
+    return sum(word_width(word) for word in words) + spaces

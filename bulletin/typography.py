@@ -16,7 +16,10 @@ notation, and negative zero is printed as ``0``.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Final
 
@@ -183,27 +186,114 @@ def fr_amount(value: Number) -> str:
     return _amount_number(value) + NBSP + "€"
 
 
-def _compact(number: Decimal, power: int, unit: str) -> str:
-    """Input: an amount, a power of ten and its unit. Output: e.g. "1,046 Md€" (≤ 3 decimals)."""
-    scaled = _strip_zeros(_round(_shift(number, power), 3))
-    return _render(scaled) + NBSP + unit
-
-
 def fr_amount_compact(value: Number) -> str:
-    """Input: an amount in euros. Output: a compact form.
+    """Input: an amount in euros. Output: its compact form, by the rule of :func:`shared_format`.
 
-    |value| ≥ 1e9 -> "Md€", ≥ 1e6 -> "M€", with up to 3 decimals and trailing zeros
-    removed (1046000000 -> "1,046 Md€", 1500000 -> "1,5 M€"); below 1e6 it is
-    :func:`fr_amount`. A value in M€ that rounds to 1 000 M€ is shown as "1 Md€".
+    11246951.27 -> "11,2 M€", 36556685 -> "36,6 M€", 6246000000 -> "6,2 Md€",
+    1046000000 -> "1 046 M€" (not "1,0 Md€", 4 % off), 150000000 -> "150 M€";
+    below a million it is :func:`fr_amount` (999999 -> "999 999 €").
     """
-    number = _to_decimal(value)
-    magnitude = number.copy_abs()
-    in_millions = _round(_shift(magnitude, 6), 3)
-    if magnitude >= Decimal(10**9) or in_millions >= 1000:
-        return _compact(number, 9, "Md€")
-    if magnitude >= Decimal(10**6):
-        return _compact(number, 6, "M€")
-    return fr_amount(number)
+    return shared_format([value], "eur")(value)
+
+
+# --------------------------------------------------------------------------- #
+# One number format for a group of values (a chart, a compact amount)         #
+# --------------------------------------------------------------------------- #
+
+#: An amount is printed in Md€ only if that moves no value by more than this share of itself.
+COMPACT_TOLERANCE: Final = Decimal("0.01")
+_AMOUNT_UNITS: Final = {0: "€", 6: "M€", 9: "Md€"}
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How every number of a group is printed: its unit, power of ten (amounts) and decimals.
+
+    ``NumberFormat("eur", 6, 1)(2457000)`` -> "2,5 M€"; the same object formats every label of a
+    chart, so they all share one unit and one number of decimals.
+    """
+
+    unit: str  # count | percent | eur
+    power: int = 0  # eur only: 0 (€), 6 (M€) or 9 (Md€)
+    decimals: int = 0
+
+    @property
+    def suffix(self) -> str:
+        """What follows the number: "" for counts, " %" (U+202F), " €", " M€" or " Md€" (U+00A0)."""
+        if self.unit == "percent":
+            return NNBSP + "%"
+        if self.unit == "eur":
+            return NBSP + _AMOUNT_UNITS[self.power]
+        return ""
+
+    def number(self, value: Number) -> str:
+        """Input: a value in the group's unit. Output: the number alone, e.g. "2,5"."""
+        return _render(_round(_shift(_to_decimal(value), self.power), self.decimals))
+
+    def __call__(self, value: Number) -> str:
+        """Input: a value in the group's unit. Output: it with its suffix, e.g. "2,5 M€"."""
+        return self.number(value) + self.suffix
+
+
+def shared_format(values: Iterable[Number], unit: str, step: Number | None = None) -> NumberFormat:
+    """Input: the values printed together (a chart's labels), their unit and an axis step.
+
+    Output: one :class:`NumberFormat` for all of them, so that one chart never mixes
+    "2,457 M€" with "18,2 M€", or "1,046 Md€" with "907 M€". The rule:
+
+    * counts: no decimals; percentages: the decimals the data are written with (69 and 50,6 -> one);
+    * amounts below a million (the largest value): in euros, with cents only if a value has cents;
+    * amounts from a million: in M€; in Md€ from a milliard if rounding moves no value by more
+      than 1 % (6 246 000 000 -> "6,2 Md€", but 1 046 000 000 -> "1 046 M€", not "1,0 Md€");
+      one decimal when the smallest non-zero value is below 100 in that unit, none from 100 or
+      when every value is a whole number of units ("18,2 M€ · 2,5 M€"; "1 046 M€ · 212 M€");
+      in full euros if a non-zero value would print as zero ("0,0 M€");
+    * an axis ``step`` adds the decimals its ticks need (0,1 % steps print "0,1 %", "0,2 %"…),
+      so ticks are never truncated to identical labels.
+    """
+    if unit not in ("count", "percent", "eur"):
+        raise TypographyError(f"unknown unit {unit!r} for a shared format; valid units: count, percent, eur")
+    numbers = [_to_decimal(v) for v in values]
+    if unit == "eur":
+        found = _amount_format(numbers)
+    else:
+        found = NumberFormat(unit, 0, 0 if unit == "count" else max(map(_places, numbers), default=0))
+    if step is not None:
+        needed = _places(_shift(_to_decimal(step), found.power))
+        found = NumberFormat(found.unit, found.power, max(found.decimals, needed))
+    return found
+
+
+def _places(number: Decimal) -> int:
+    """Input: a finite Decimal. Output: how many decimals print it exactly (7.70 -> 1, 150 -> 0)."""
+    exponent = _strip_zeros(number).as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def _amount_format(numbers: list[Decimal]) -> NumberFormat:
+    """The compact format of amounts (see :func:`shared_format`)."""
+    nonzero = [n for n in numbers if n != 0]
+    largest = max((abs(n) for n in nonzero), default=Decimal(0))
+    if largest >= 10**9:
+        found = _scaled(nonzero, 9)
+        if all(abs(_shift(_round(_shift(n, 9), found.decimals), -9) - n) <= COMPACT_TOLERANCE * abs(n)
+               for n in nonzero):
+            return found
+    if largest >= 10**6:
+        found = _scaled(nonzero, 6)
+        if not any(_is_zero_text(found.number(n)) for n in nonzero):
+            return found
+    cents = any(_round(n, 2) != _round(n, 0) for n in numbers)
+    return NumberFormat("eur", 0, 2 if cents else 0)
+
+
+def _scaled(nonzero: list[Decimal], power: int) -> NumberFormat:
+    """Amounts in 10**power euros: one decimal below 100 units, none from 100 or for whole units."""
+    scaled = [abs(_shift(n, power)) for n in nonzero]
+    whole = all(s == s.to_integral_value() for s in scaled)
+    smallest = _round(min(scaled, default=Decimal(0)), 1)  # 99,95 M€ prints « 100 M€ », not « 100,0 M€ »
+    return NumberFormat("eur", power, 0 if whole or smallest >= 100 else 1)
 
 
 # --------------------------------------------------------------------------- #
@@ -240,10 +330,12 @@ def fr_month(value: datetime.date) -> str:
     return _MONTHS[day.month - 1] + NBSP + str(day.year)
 
 
-def fr_month_short(value: datetime.date) -> str:
-    """Input: a date (day ignored). Output: an axis label, e.g. "janv. 2022", "mai 2022" (U+00A0)."""
+def fr_month_short(value: datetime.date, with_year: bool = True) -> str:
+    """Input: a date (day ignored). Output: an axis label, e.g. "janv. 2022", "mai 2022" (U+00A0),
+    or the month alone ("janv.") with ``with_year=False``."""
     day = _check_date(value)
-    return _MONTHS_SHORT[day.month - 1] + NBSP + str(day.year)
+    month = _MONTHS_SHORT[day.month - 1]
+    return month + NBSP + str(day.year) if with_year else month
 
 
 def fr_year(value: int) -> str:
@@ -251,6 +343,39 @@ def fr_year(value: int) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypographyError(f"expected an int year, got {type(value).__name__}: {value!r}")
     return str(value) if value >= 0 else MINUS + str(-value)
+
+
+# --------------------------------------------------------------------------- #
+# Ordinals                                                                    #
+# --------------------------------------------------------------------------- #
+
+# A number followed by an ordinal ending, as a whole word: not inside another word, a decimal
+# number, a URL, an address or a hyphenated code (« 1er », « 2e », « 21es », not « 2,5e » nor « /1er- »).
+_ORDINAL: Final = re.compile(r"(?<![\w.,/@#:\-\u2212])([1-9]\d*)(ers|er|res|re|es|e|des|de|ds|d)(?![\w/@\-])")
+_ENDINGS: Final = {"1": ("er", "ers", "re", "res"), "2": ("e", "es", "d", "de", "ds", "des")}
+
+
+@lru_cache(maxsize=65536)
+def split_ordinals(text: str) -> tuple[tuple[str, bool], ...]:
+    """Input: any text. Output: its pieces in order, each with True when it is the ending of an
+    ordinal to set as a superscript (Lexique des règles typographiques de l’Imprimerie nationale).
+
+    « 1er », « 1re », « 1ers », « 1res »; « 2e », « 2es » and « 2d », « 2de » (second); « 3e », « 21es »…
+    "le 1er octobre" -> (("le 1", False), ("er", True), (" octobre", False)). Joined, the pieces are
+    the text unchanged, so extracted text still reads « 1er ». Roman numerals (« XXIe ») are not
+    recognised: « Le » would be taken for one.
+    """
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _ORDINAL.finditer(text):
+        number, ending = match.groups()
+        if ending not in _ENDINGS.get(number, ("e", "es")):
+            continue
+        pieces.append((text[position:match.start(2)], False))
+        pieces.append((ending, True))
+        position = match.end()
+    pieces.append((text[position:], False))
+    return tuple(piece for piece in pieces if piece[0])
 
 
 # --------------------------------------------------------------------------- #

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from decimal import Decimal
 
+from bulletin.chartdata import chart_data, chart_problems
 from bulletin.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where
 from bulletin.history import History
@@ -36,6 +37,7 @@ def validate(edition: Edition, layout: LayoutSpec, history: History | None = Non
     for block in layout.blocks():
         problems.extend(_check_block(block, edition, used))
         problems.extend(_check_history(block, edition, history, used))
+        problems.extend(_check_chart_data(block, edition, history))
         if not draft:
             problems.extend(check_not_illustrative(block, edition, history))
     problems.extend(_unused_figures(edition, used))
@@ -117,6 +119,21 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
     yield from _check_series(block, edition)
     yield from _check_shape(block)
     yield from _check_chart_sum(block, edition)
+
+
+def _check_chart_data(block: BlockSpec, edition: Edition, history: History) -> Iterator[Problem]:
+    """A chart that would mislead (a line of too few real points, mixed units) is an error, for check as
+    for build; charts whose keys are wrong are reported elsewhere and skipped here."""
+    if block.type != "chart":
+        return
+    options = block.options
+    keys = [*options["history"], *(key for key, _ in options["figures"]), *([options["target"]] if options["target"] else [])]
+    if not all(key in edition.figures and edition.figures[key].unit in NUMERIC_UNITS for key in keys):
+        return
+    if not all(name in edition.series for name in options["series"]):
+        return
+    for message, hint in chart_problems(options, chart_data(options, edition, history)):
+        yield Problem(block.where, f"bloc « {block.id} » : {message}", hint)
 
 
 def _no_typed_numbers(block: BlockSpec, option: str, text: str) -> Iterator[Problem]:

@@ -206,3 +206,82 @@ def text_runs(path: Path) -> list[TextRun]:
                     text = "".join(current.get(b, "?") for s in strings if isinstance(s, pikepdf.String) for b in bytes(s))
                     runs.append(TextRun(index, text, size, color))
     return runs
+
+
+@dataclass(frozen=True)
+class TextRect:
+    """One text object's box (PDF points, bottom-left origin) and the text inside it."""
+
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+
+def text_rects(path: Path) -> list[list[TextRect]]:
+    """The boxes pdfium gives each text object of each page (a label, a word, a line…), with their text."""
+    document = pdfium.PdfDocument(str(path))
+    pages = []
+    try:
+        for index in range(len(document)):
+            textpage = document[index].get_textpage()
+            rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+            pages.append([TextRect(textpage.get_text_bounded(*r), *r) for r in rects])
+    finally:
+        document.close()
+    return pages
+
+
+def labels(rects: list[TextRect], gap: float = 3.0) -> list[TextRect]:
+    """Text objects printed one after the other on one line with no space between them, joined: a
+    number and its fallback-font minus sign, a number and its superscript ordinal ending."""
+    joined: list[TextRect] = []
+    for rect in rects:
+        last = joined[-1] if joined else None
+        same_line = last is not None and (min(last.top, rect.top) - max(last.bottom, rect.bottom)
+                                          > 0.3 * min(last.top - last.bottom, rect.top - rect.bottom))
+        glued = last is not None and not last.text[-1:].isspace() and not rect.text[:1].isspace()
+        if last is not None and same_line and glued and -0.5 <= rect.left - last.right <= gap:
+            joined[-1] = TextRect(last.text + rect.text, last.left, min(last.bottom, rect.bottom),
+                                  rect.right, max(last.top, rect.top))
+        else:
+            joined.append(rect)
+    return joined
+
+
+def figure_fills(path: Path, page_index: int = 0) -> list[tuple[str, str]]:
+    """(shape, #RRGGBB) of every filled shape drawn inside a Figure (a chart) of a page, in drawing
+    order; shape is "rect" for a rectangle (bars, legend keys) and "path" for other shapes."""
+    fills: list[tuple[str, str]] = []
+    with pikepdf.open(path) as pdf:
+        stack: list[str] = []
+        color, shape = "#000000", "path"
+        for operands, operator in pikepdf.parse_content_stream(pdf.pages[page_index]):
+            op = str(operator)
+            if op in ("BDC", "BMC"):
+                stack.append(str(operands[0]))
+            elif op == "EMC":
+                stack.pop()
+            elif op == "rg":
+                color = "#" + "".join(f"{round(float(v) * 255):02X}" for v in operands)
+            elif op in ("re", "m"):
+                shape = "rect" if op == "re" else "path"
+            elif op in ("f", "F", "f*", "B", "B*", "b", "b*") and "/Figure" in stack:
+                fills.append((shape, color))
+    return fills
+
+
+def overlapping_labels(path: Path, tolerance: float = 0.5) -> list[tuple[int, str, str]]:
+    """(page number, text, text) of every two labels whose ink boxes overlap by more than ``tolerance``
+    points both ways: two pieces of text printed over each other."""
+    found = []
+    for number, rects in enumerate(text_rects(path), start=1):
+        boxes = labels(rects)
+        for index, first in enumerate(boxes):
+            for second in boxes[index + 1:]:
+                across = min(first.right, second.right) - max(first.left, second.left)
+                down = min(first.top, second.top) - max(first.bottom, second.bottom)
+                if across > tolerance and down > tolerance:
+                    found.append((number, first.text.strip(), second.text.strip()))
+    return found

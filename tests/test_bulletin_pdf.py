@@ -12,7 +12,7 @@ from bulletin.edition import parse_value
 from bulletin.layout_spec import load_layout
 from bulletin.typography import format_value
 from conftest import EDITION, LAYOUT
-from pdfread import MM, char_boxes, flat, font_sizes, fonts, link_uris, outline_titles, page_texts
+from pdfread import MM, char_boxes, flat, font_sizes, fonts, link_uris, outline_titles, overlapping_labels, page_texts
 
 STANDARD_14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
                "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
@@ -82,7 +82,7 @@ def test_size_under_one_megabyte(default_pdf: Path) -> None:
 @pytest.mark.parametrize("printed", [
     "1\u202f579", "96\u202f%", "919", "7,7\u202f%", "1er octobre 2021", "11\u202f246\u202f951,27 €",
     "36\u202f556\u202f685 €", "25\u202f580 €", "91\u202f689\u202f327,95 €", "43\u202f636\u202f749,94 €",
-    "4\u202f461\u202f976,52 €", "1\u202f850\u202f941,32 €", "1,046 Md€", "15\u202f800", "2\u202f741", "12\u202f317",
+    "4\u202f461\u202f976,52 €", "1\u202f850\u202f941,32 €", "1\u202f046 M€", "15\u202f800", "2\u202f741", "12\u202f317",
     "5\u202f377", "30 septembre 2021", "1er octobre 2020", "50,6\u202f%", "1\u202f063", "1\u202f500\u202f000 €",
 ])
 def test_seed_figures_are_printed_in_french_typography(default_pdf: Path, printed: str) -> None:
@@ -136,6 +136,11 @@ def test_no_two_characters_overlap(default_pdf: Path) -> None:
                 overlap_y = min(box.top, other.top) - max(box.bottom, other.bottom)
                 neighbours = abs(box.index - other.index) == 1  # kerning pairs such as « T, » touch
                 assert neighbours or not (overlap_x > 0.5 and overlap_y > 0.5), (number, box, other)
+
+
+def test_no_two_labels_overlap(default_pdf: Path) -> None:
+    """Chart values, ticks, legends and every other text object: none printed over another."""
+    assert overlapping_labels(default_pdf) == []
 
 
 def test_no_text_smaller_than_6_pt(default_pdf: Path) -> None:

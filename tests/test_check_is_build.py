@@ -31,7 +31,8 @@ def test_check_and_build_agree_on_a_zero_series_and_a_zero_slice(mini: tuple[Pat
     with (edition / "figures.csv").open("a", encoding="utf-8") as handle:
         handle.write("z.a,100,percent,2022-02-01,ANCT,published,\nz.b,0,percent,2022-02-01,ANCT,published,\n")
     with (edition / "series.csv").open("a", encoding="utf-8") as handle:
-        handle.write("z.s,2021-07-01,0,count,2021-07-08,ANCT,published,\nz.s,2021-10-01,0,count,2021-10-25,ANCT,published,\n")
+        handle.write("z.s,2021-07-01,0,count,2021-07-08,ANCT,published,\nz.s,2021-10-01,0,count,2021-10-25,ANCT,published,\n"
+                     "z.s,2022-01-01,0,count,2022-01-05,ANCT,published,\n")  # a curve needs three real points
     replace_in_file(layout, "      - {type: divider, id: d1}\n", ZERO_CHARTS)
     output = tmp_path / "out.pdf"
 

@@ -80,7 +80,31 @@ def test_pdf_shows_deltas_in_french_typography(editions: Path, tmp_path: Path) -
     assert "+1\u202f123\u202f494,49 € depuis janvier 2022" in text
 
 
+def add_december(editions: Path) -> None:
+    """A FICTITIOUS December 2021 edition: January's figures, one month earlier, 20 fewer conventions."""
+    december = editions / "2021-12"
+    shutil.copytree(editions / "2022-01", december)
+    replace_in_file(december / "edition.yaml", 'edition: "2022-01"\npublished: 2022-01-15', 'edition: "2021-12"\npublished: 2021-12-15')
+    figures = (december / "figures.csv").read_text(encoding="utf-8").replace(",2022-01-01,", ",2021-12-01,")
+    (december / "figures.csv").write_text(figures.replace("conventions.conventions_signees,891,", "conventions.conventions_signees,871,"),
+                                          encoding="utf-8")
+
+
+def test_line_chart_of_two_editions_is_refused_with_a_hint(editions: Path, tmp_path: Path) -> None:
+    layout = layout_copy(tmp_path)
+    replace_in_file(layout, "        series: [conventions.communes_signataires]\n",
+                    "        history: [conventions.conventions_signees]\n")
+    for extra in ([], ["--output", tmp_path / "x.pdf"]):
+        command = "build" if extra else "check"
+        result = run_cli(command, "--data-dir", editions / "2022-02", "--layout", layout, *extra)
+        assert result.code == 1 and "Traceback" not in result.stderr
+        assert "n’a que 2 points réels" in result.stderr, result.stderr
+        assert "hint: trop peu de points réels : utilisez un chiffre clé ou retirez le graphique" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_line_chart_fed_from_earlier_editions(editions: Path, tmp_path: Path) -> None:
+    add_december(editions)
     layout = layout_copy(tmp_path)
     replace_in_file(layout, "        series: [conventions.communes_signataires]\n",
                     "        history: [conventions.conventions_signees]\n")
@@ -88,5 +112,10 @@ def test_line_chart_fed_from_earlier_editions(editions: Path, tmp_path: Path) ->
     result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
     first = next(flat(t) for t in page_texts(output) if "Évolution du nombre" in t).replace("\u00a0", " ")
-    assert "janv. 2022" in first and "févr. 2022" in first
+    assert "déc. 2021" in first and "janv. 2022" in first and "févr." in first  # a tick per month
     assert "données illustratives" not in first.split("Évolution")[1]  # both editions' values are published
+    # each edition's value has its own as-of date: the chart names the dates other than its page's, the
+    # page's sources line the page's own
+    page = " ".join(first.split())
+    assert "(ANCT, 1er décembre 2021, 1er janvier 2022)" in page
+    assert "Source : ANCT, données au 1er février 2022 sauf mention contraire." in page

@@ -69,8 +69,10 @@ def test_sources_are_said_once_per_page_and_marked_where_they_differ(mini: tuple
     _build(edition, layout, output)
     text = _text(output)
     assert text.count("Source") == 1
+    # the other sources and dates, each source once with its dates in time order
     assert ("Source : ANCT, données au 1er février 2022 sauf mention contraire. Autres sources : "
-            "ANCT, 31 décembre 2021 ; ANCT, 31 janvier 2022.") in text
+            "ANCT, 1er décembre 2021, 31 décembre 2021, 31 janvier 2022 ; APVF, 8 juillet 2021 ; "
+            "Banque des territoires, 25 octobre 2021.") in text
     # the card of a figure at the reference date has no mention; the amount of 31 December has one
     assert "au 1er octobre 2021. (ANCT" not in text
     assert "engagés (ANCT, 31 décembre 2021)" in text

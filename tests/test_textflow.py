@@ -79,3 +79,36 @@ def test_stacked_blocks_never_overlap_and_overflow_is_reported(heights: list[flo
     assert bool(overflows) == runs_off
     if runs_off:
         assert abs(overflows[0].amount - (placed[-1][1].bottom - area.bottom)) < 1e-6
+
+
+def _fixable_widow(layout_lines: list, width: float) -> bool:  # type: ignore[type-arg]
+    """True when the last line is one word and the word before it could join it, leaving a word behind."""
+    if len(layout_lines) < 2 or len(layout_lines[-1].words) != 1 or len(layout_lines[-2].words) < 2:
+        return False
+    moved, widow = layout_lines[-2].words[-1], layout_lines[-1].words[0]
+    joined = "".join(f.text for f in moved) + " " + "".join(f.text for f in widow)
+    return text_width(joined, STYLE.font, STYLE.size) <= width + 0.01
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(words, min_size=1, max_size=30), min_size=1, max_size=4), st.floats(min_value=40, max_value=400))
+def test_no_paragraph_ends_on_a_lone_word_it_could_avoid(paragraphs: list[list[str]], width: float) -> None:
+    text = "\n".join(" ".join(p) for p in paragraphs)
+    layout = layout_text([Fragment(text, STYLE)], width, 12.5)
+    starts = [i for i, line in enumerate(layout.lines) if line.paragraph_start] + [len(layout.lines)]
+    assert len(starts) - 1 == len(paragraphs)
+    for first, end in zip(starts, starts[1:]):
+        lines = list(layout.lines[first:end])
+        assert not _fixable_widow(lines, width), [[f.text for w in line.words for f in w] for line in lines]
+        for line in lines:  # and every line still fits (or is one word too wide for any line)
+            assert line.width <= width + 0.01 or len(line.words) == 1
+            words_text = " ".join("".join(f.text for f in w) for w in line.words)
+            assert abs(line.width - text_width(words_text, STYLE.font, STYLE.size)) < 0.01
+    assert [f.text for line in layout.lines for w in line.words for f in w] == [w for p in paragraphs for w in p]
+
+
+def test_a_widow_pulls_a_word_down() -> None:
+    text = "communes ont signé leur convention d’adhésion, soit 96 % des communes Petites villes de demain (PVD)."
+    width = text_width(text[:text.index(" (PVD).")], STYLE.font, STYLE.size) + 1  # greedy: « (PVD). » alone
+    lines = layout_text([Fragment(text, STYLE)], width, 12.5).lines
+    assert ["".join(f.text for f in w) for w in lines[-1].words] == ["demain", "(PVD)."]

@@ -26,7 +26,9 @@ from bulletin.typography import (
     fr_percent,
     fr_signed,
     fr_year,
+    shared_format,
 )
+from bulletin.typography import Number
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -247,13 +249,21 @@ def test_fr_amount_property(value: Decimal) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (1046000000, "1,046\u00a0Md€"),
+        (11246951.27, "11,2\u00a0M€"),
+        (36556685, "36,6\u00a0M€"),
+        (6200000000, "6,2\u00a0Md€"),
+        (6246000000, "6,2\u00a0Md€"),  # 0,7 % off: Md€ is faithful enough
+        (1046000000, "1\u202f046\u00a0M€"),  # « 1,0 Md€ » would be 4 % off
+        (1460000000, "1\u202f460\u00a0M€"),
         (150000000, "150\u00a0M€"),
+        (91689327.95, "91,7\u00a0M€"),
+        (2457000, "2,5\u00a0M€"),
         (1500000, "1,5\u00a0M€"),
         (1000000, "1\u00a0M€"),
+        (1040000, "1,0\u00a0M€"),
         (2000000000, "2\u00a0Md€"),
-        (1234567890123, "1\u202f234,568\u00a0Md€"),
-        (999999999, "1\u00a0Md€"),
+        (1234567890123, "1\u202f235\u00a0Md€"),
+        (999999999, "1\u202f000\u00a0M€"),
         (-1500000, "\u22121,5\u00a0M€"),
         (999999, "999\u202f999\u00a0€"),
         (4461.5, "4\u202f461,50\u00a0€"),
@@ -261,6 +271,83 @@ def test_fr_amount_property(value: Decimal) -> None:
 )
 def test_fr_amount_compact_examples(value: float | int, expected: str) -> None:
     assert fr_amount_compact(value) == expected
+
+
+def _scale(text: str) -> Decimal:
+    return {"Md€": Decimal(10**9), "M€": Decimal(10**6), "€": Decimal(1)}[text.rsplit("\u00a0", 1)[1]]
+
+
+@given(st.decimals(min_value=Decimal("1000000"), max_value=Decimal("99999999999999.99"), places=2))
+def test_fr_amount_compact_property(value: Decimal) -> None:
+    text = fr_amount_compact(value)
+    number, unit = text.rsplit("\u00a0", 1)
+    assert unit in ("M€", "Md€")
+    assert len(number.partition(",")[2]) <= 1  # at most one decimal
+    shown = parse_fr(number) * _scale(text)
+    decimals = len(number.partition(",")[2])
+    assert abs(shown - value) <= _scale(text) / 2 / 10**decimals  # rounded to the last digit shown
+    if unit == "Md€":
+        assert abs(shown - value) <= value / 100  # never more than 1 % off in Md€
+    elif value >= 10**9:
+        assert abs(parse_fr(format(value / 10**9, ".1f").replace(".", ",")) * 10**9 - value) > value / 100
+    if parse_fr(number) >= 100:
+        assert decimals == 0
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([18_200_000, 8_900_000, 5_400_000, 2_457_000, 1_600_000], ["18,2 M€", "8,9 M€", "5,4 M€", "2,5 M€", "1,6 M€"]),
+        ([1_046_000_000, 907_000_000, 212_000_000, 150_000_000], ["1 046 M€", "907 M€", "212 M€", "150 M€"]),
+        ([4_461_976.52, 1_850_941.32, 91_689_327.95, 43_636_749.94], ["4,5 M€", "1,9 M€", "91,7 M€", "43,6 M€"]),
+        ([6_246_000_000, 907_000_000], ["6,2 Md€", "0,9 Md€"]),  # each within 1 %
+        ([6_246_000_000, 212_000_000], ["6 246 M€", "212 M€"]),  # « 0,2 Md€ » would be 6 % off
+        ([36_556_685, 25_580], ["36 556 685 €", "25 580 €"]),  # « 0,0 M€ » would hide a non-zero amount
+        ([1_500, 25.5], ["1 500,00 €", "25,50 €"]),
+        ([Decimal("69"), Decimal("31")], ["69 %", "31 %"]),
+        ([Decimal("4.6"), Decimal("50.6"), Decimal("96")], ["4,6 %", "50,6 %", "96,0 %"]),
+    ],
+)
+def test_shared_format_examples(values: list[Number], expected: list[str]) -> None:
+    unit = "percent" if isinstance(values[0], Decimal) else "eur"
+    found = shared_format(values, unit)
+    assert [found(v).replace(NBSP, " ").replace(NNBSP, " ") for v in values] == expected
+
+
+@pytest.mark.parametrize(
+    ("maximum", "step", "ticks"),
+    [
+        ("0.4", "0.1", ["0,0", "0,1", "0,2", "0,3", "0,4"]),
+        ("1.9", "0.5", ["0,0", "0,5", "1,0", "1,5", "2,0"]),
+        ("0.001", "0.0005", ["0,0000", "0,0005", "0,0010", "0,0015"]),
+    ],
+)
+def test_shared_format_step_gives_distinct_ticks(maximum: str, step: str, ticks: list[str]) -> None:
+    found = shared_format([Decimal(maximum)], "percent", Decimal(step))
+    assert [found.number(Decimal(step) * k) for k in range(len(ticks))] == ticks
+
+
+amount_lists = st.lists(st.decimals(min_value=0, max_value=Decimal("9999999999999.99"), places=2), min_size=1, max_size=8)
+
+
+@given(amount_lists)
+def test_shared_format_one_unit_and_decimals_and_no_hidden_value(values: list[Decimal]) -> None:
+    found = shared_format(values, "eur")
+    texts = [found(v) for v in values]
+    assert len({t.rsplit("\u00a0", 1)[1] for t in texts}) == 1
+    assert len({len(t.rsplit("\u00a0", 1)[0].partition(",")[2]) for t in texts}) == 1
+    for value, text in zip(values, texts):
+        if value >= Decimal("0.005"):
+            assert set(text) & set("123456789"), (value, text)  # a non-zero amount never prints as 0
+        if found.power:
+            assert found.decimals <= 1
+        if found.power == 9:
+            assert abs(parse_fr(found.number(value)) * 10**9 - value) <= value / 100
+
+
+def test_shared_format_rejects_other_units() -> None:
+    with pytest.raises(TypographyError):
+        shared_format([1], "date")
 
 
 @pytest.mark.parametrize("value", [float("nan"), True, "1000", None])
@@ -403,7 +490,8 @@ def test_fr_signed_property_eur(value: Decimal) -> None:
         (36556685, "eur", None, "36\u202f556\u202f685\u00a0€"),
         (36556685, "eur", "bare", "36\u202f556\u202f685"),
         (4461976.5, "eur", "bare", "4\u202f461\u202f976,50"),
-        (1046000000, "eur", "compact", "1,046\u00a0Md€"),
+        (1046000000, "eur", "compact", "1\u202f046\u00a0M€"),
+        (11246951.27, "eur", "compact", "11,2\u00a0M€"),
         (datetime.date(2021, 10, 1), "date", None, "1er\u00a0octobre\u00a02021"),
         (datetime.date(2021, 10, 1), "date", "month", "octobre\u00a02021"),
         (datetime.date(2021, 6, 17), "month", None, "juin\u00a02021"),
