@@ -466,7 +466,8 @@ class ContentsBlock(BaseBlock):
         if end > start:
             surface.line(start, baseline, end, baseline, theme.color("grey" if "grey" in theme.colors else "rule"),
                          0.8, dash=(0.8, 2.2))
-        surface.line(box.x, box.bottom, box.x + box.width, box.bottom, theme.color("rule"), 0.4)
+        if entry is not self.ctx.contents[-1]:  # rules between the lines, not under the card's last one
+            surface.line(box.x, box.bottom, box.x + box.width, box.bottom, theme.color("rule"), 0.4)
         with surface.element("TOCI", grouping=True), surface.element("Link", alt=f"{entry.title}, page {number}"):
             surface.text(box.x + 6 * MM, baseline, entry.title + " ", theme.font("regular"), size, theme.color("text"))
             surface.text(box.x + box.width, baseline, number, theme.font("bold"), size, theme.color("primary"), "right")

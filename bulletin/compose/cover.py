@@ -9,7 +9,7 @@ here: a declared logo whose file is missing is an error naming the file and how 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -130,8 +130,9 @@ def cover_title(layout: LayoutSpec, ctx: Context) -> str:
 
 
 def accents_of(layout: LayoutSpec, theme: Theme) -> tuple[str, ...]:
-    """The distinct accents of the sections, in order (the cover's stripe), at most six."""
-    found = [s.accent for s in layout.sections if s.accent in theme.colors]
+    """The distinct accents of the sections, in order (the cover's stripe), at most six; not the band's colour."""
+    band = theme.color("primary")
+    found = [s.accent for s in layout.sections if s.accent in theme.colors and theme.color(s.accent) != band]
     return tuple(dict.fromkeys(found))[:6] or ("primary",)
 
 
@@ -194,9 +195,10 @@ def compose_cover(layout: LayoutSpec, ctx: Context, note: SourcesNote) -> tuple[
         top += row.measure(width).height
         problems += _too_wide(row, width, cover.block)
     band = CoverBand(cover.block, ctx, cover_title(layout, ctx), accents_of(layout, theme))
-    band_box = Box(0, max(top + 8 * MM, 44 * MM), page.width, band.measure(page.width).height)
+    band_box = Box(0, top + 8 * MM if logos else 30 * MM, page.width, band.measure(page.width).height + 12 * MM)
     placed.append((band, band_box))
-    figures = [make_block(spec, ctx) for spec in cover.figures]
+    accents = accents_of(layout, theme)  # each headline card takes its colour from the stripe above it
+    figures = [make_block(spec, replace(ctx, accent=accents[i % len(accents)])) for i, spec in enumerate(cover.figures)]
     grid_box = Box(page.margin_left, band_box.bottom + 15 * MM, width, 0)
     placed += figure_grid(figures, grid_box, theme)
     publisher = PublisherLine(publisher_spec(layout), ctx, theme.color("primary"))
