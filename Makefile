@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: bulletin test check preview lint clean
+.PHONY: bulletin test check preview lint clean references
 
 bulletin: $(STAMP)
 	$(BIN)/python make_bulletin.py build
@@ -17,6 +17,11 @@ check: $(STAMP)
 
 preview: $(STAMP)
 	$(BIN)/python make_bulletin.py preview
+
+# Regenerate the reference page images the tests compare with (tests/references/), after an
+# intended change of the look: look at them, then commit them. Never run by the tests.
+references: $(STAMP)
+	$(BIN)/python tests/references.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -8,35 +8,37 @@ their text alternative. The registry :data:`BLOCK_TYPES` maps the YAML ``type:``
 
 from __future__ import annotations
 
-import datetime as dt
+import copy
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
-from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
-from bulletin import charts
-from bulletin.edition import Edition, is_safe_url
+from bulletin import charts, sources
+from bulletin.edition import Edition, Figure, is_safe_url
+from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
 from bulletin.history import History, change_since
 from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
 from bulletin.templates import Piece, referenced_keys, template_options
-from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
+from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
+from bulletin.sources import MEASURED_UNITS, Provenance, Reference, source_line  # noqa: F401 - used by maps
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, fr_date, format_value
+from bulletin.typography import NBSP, format_value
 
 log = logging.getLogger(__name__)
-MEASURED_UNITS = ("count", "percent", "eur")
-
-
 @dataclass(frozen=True)
-class Provenance:
-    """Where a printed number comes from: its source, as-of date and status."""
+class ContentsEntry:
+    """A line of the sommaire: a section's title, its named destination and its accent."""
 
-    source: str
-    as_of: dt.date
-    status: str
+    title: str
+    destination: str
+    accent: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,13 @@ class Context:
     accent: str
     base_dir: Path
     history: History = History()
+    reference: Reference | None = None  # the page line's date and source (computed from the edition if None)
+    contents: tuple[ContentsEntry, ...] = ()  # what a sommaire in this section lists
+
+    @property
+    def ref(self) -> Reference:
+        """The reference date and source that printed numbers are compared with."""
+        return self.reference or sources.reference(self.edition)
 
     def style(self, size: str, weight: str = "regular", color: str = "text") -> TextStyle:
         """A text style from theme names."""
@@ -65,6 +74,10 @@ class Context:
             out.append(Fragment(text, self.style(size, "bold" if piece.bold else "regular", color)))
         return out
 
+    def plain(self, pieces: tuple[Piece, ...]) -> str:
+        """A template rendered to plain text (figures formatted, no bold)."""
+        return "".join(f.text for f in self.fragments(pieces, "body"))
+
     def format_figure(self, key: str, style: str | None = None) -> str:
         """The French text of a figure's value."""
         figure = self.edition.figures[key]
@@ -76,31 +89,30 @@ class Context:
         return Provenance(figure.source, figure.as_of, figure.status)
 
 
-def source_line(provenances: list[Provenance]) -> str:
-    """« Source : ANCT, 1er février 2022 » for one or more provenances (deduplicated, in order)."""
-    seen: list[tuple[str, dt.date]] = []
-    for p in provenances:
-        if (p.source, p.as_of) not in seen:
-            seen.append((p.source, p.as_of))
-    label = "Source" if len(seen) == 1 else "Sources"
-    return f"{label}{NBSP}: " + " ; ".join(f"{s}, {fr_date(d)}" for s, d in seen)
-
-
-def chart_source_line(sources: tuple[tuple[str, dt.date], ...]) -> str:
-    """« Sources : APVF, 8 juillet 2021 ; ANCT, 1er décembre 2021, 1er février 2022 »: every source and
-    as-of date a chart draws, grouped by :func:`bulletin.charts.group_sources`."""
-    groups = charts.group_sources(sources)
-    label = "Source" if len(sources) == 1 else "Sources"
-    return f"{label}{NBSP}: " + " ; ".join(", ".join([*names, *map(fr_date, dates)]) for names, dates in groups)
-
-
 class BaseBlock:
-    """Shared plumbing: spec, context and default answers of the block protocol."""
+    """Shared plumbing: spec, context and default answers of the block protocol.
+
+    For the page composer a block also says whether it stays with the next one
+    (``keep_with_next``: headings), whether it is dropped where a page breaks (``discard_at_break``:
+    rules and spaces) and, by :meth:`split`, whether it can be cut across two pages. Blocks are atomic
+    unless they answer :meth:`split`.
+    """
+
+    keep_with_next = False
+    discard_at_break = False
 
     def __init__(self, spec: BlockSpec, ctx: Context) -> None:
         self.spec = spec
         self.ctx = ctx
         self.options = spec.options
+
+    def split(self, width: float, height: float) -> tuple[BaseBlock, BaseBlock] | None:
+        """The part that fits in ``height`` and the rest, or None when the block cannot be cut there."""
+        return None
+
+    def space_before(self, gap: float) -> float:
+        """Vertical space above the block when it follows another one on the page."""
+        return gap
 
     def provenances(self) -> list[Provenance]:
         """Provenance of every measured figure this block prints (counts, shares, amounts).
@@ -134,6 +146,8 @@ class BaseBlock:
 class HeadingBlock(BaseBlock):
     """A section or sub-section title; level 1 also gets an accent rule under it."""
 
+    keep_with_next = True
+
     def _layout(self, width: float) -> TextLayout:
         size = "heading_1" if self.options["level"] == "1" else "heading_2"
         color = "primary" if self.options["level"] == "1" else "text"
@@ -160,25 +174,48 @@ class HeadingBlock(BaseBlock):
 
 
 class KeyFigureBlock(BaseBlock):
-    """A big number with its label and its source (« 1 579 communes ont signé… (ANCT) »)."""
+    """A big number with its label and, when it differs from the page's, its source (« (Anah) »).
+
+    One size per role (``size``: large or medium) and one colour for every number; an amount too wide
+    for its column, or asked ``format: compact``, is printed « 11,2 M€ » with the exact amount in
+    small print beside it.
+    """
+
+    NUMBER_COLOR = "primary"
 
     def figure_keys(self) -> list[str]:
         return [self.options["figure"], *super().figure_keys()]
 
-    def _number_size(self, width: float) -> float:
-        sizes = self.ctx.theme.sizes
-        candidates = [sizes["key_large"], sizes["key_medium"]] if self.options["size"] == "large" else [sizes["key_medium"]]
-        for size in candidates:
-            if self._number_width(size) <= width:
-                return size
-        return candidates[-1]
+    def _size(self) -> float:
+        return self.ctx.theme.sizes["key_large" if self.options["size"] == "large" else "key_medium"]
 
-    def _number_width(self, size: float) -> float:
-        prefix = self.options["prefix"]
-        number = self.ctx.format_figure(self.options["figure"])
-        bold = self.ctx.theme.font("bold")
-        extra = text_width(prefix + " ", bold, size * 0.55) if prefix else 0.0
-        return extra + text_width(number, bold, size)
+    def _prefix(self) -> str:
+        return self.ctx.plain(self.options["prefix"]) + " " if self.options["prefix"] else ""
+
+    def _figure(self) -> Figure:
+        return self.ctx.edition.figures[self.options["figure"]]
+
+    def _number_width(self, number: str) -> float:
+        size, bold = self._size(), self.ctx.theme.font("bold")
+        prefix = self._prefix()
+        return (text_width(prefix, bold, size * 0.55) if prefix else 0.0) + text_width(number, bold, size)
+
+    def compact(self, width: float) -> bool:
+        """True when the number is printed in its compact form: asked, or the exact amount is too wide."""
+        if self.options["format"] == "compact":
+            return True
+        figure = self._figure()
+        exact = format_value(figure.value, figure.unit)
+        return figure.unit == "eur" and self._number_width(exact) > width + 0.01
+
+    def _number(self, width: float) -> tuple[str, str]:
+        """The big number and the small exact amount ('' unless compact)."""
+        figure = self._figure()
+        exact = format_value(figure.value, figure.unit)
+        if not self.compact(width):
+            return exact, ""
+        short = format_value(figure.value, figure.unit, "compact")
+        return (short, f"soit{NBSP}{exact}") if short != exact else (exact, "")
 
     def delta_text(self) -> str:
         """« +34 depuis janvier 2022 », or '' when not asked or no earlier value exists."""
@@ -186,68 +223,98 @@ class KeyFigureBlock(BaseBlock):
         found = self.ctx.history.previous_value(key) if self.options["delta"] else None
         return change_since(key, self.ctx.edition, found[0]) if found else ""
 
-    def _label(self, width: float) -> TextLayout:
+    def _label(self, width: float, ref: Reference = sources.ANY) -> TextLayout:
+        """The label and the source mention; measured against ``ANY`` (the room of the longest mention),
+        drawn against the page's reference."""
         fragments = self.ctx.fragments(self.options["label"], "body")
         delta = self.delta_text()
         if delta:
-            fragments = [Fragment(delta, self.ctx.style("body", "bold", self.ctx_accent())), Fragment("\n", fragments[0].style
-                         if fragments else self.ctx.style("body")), *fragments]
+            fragments = [Fragment(delta, self.ctx.style("body", "bold", self.NUMBER_COLOR)),
+                         Fragment("\n", fragments[0].style if fragments else self.ctx.style("body")), *fragments]
+        fragments += self._mention(ref)
         return layout_text(fragments, width, self.ctx.leading("body"))
 
-    def _source(self, width: float) -> TextLayout:
-        own = [self.ctx.provenance(self.options["figure"])]
-        text = source_line(own)
-        if own[0].status == "provisional":
-            text += " — donnée provisoire"
-        if own[0].status == "illustrative":
-            text += " — données illustratives"
-        return layout_text([Fragment(text, self.ctx.style("small", "italic", "muted"))], width, self.ctx.leading("small"))
+    def _mention(self, ref: Reference) -> list[Fragment]:
+        """« (Anah) » when the figure's source or date differs from the page's; illustrative in red."""
+        own = self.ctx.provenance(self.options["figure"])
+        fragments = []
+        text = sources.mention([own], ref)
+        if text:
+            fragments.append(Fragment(" " + text, self.ctx.style("small", "italic", "muted")))
+        if own.status == "illustrative":
+            fragments.append(Fragment(" données illustratives", self.ctx.style("small", "bold", "red")))
+        return fragments
+
+    def _exact_inline(self, width: float) -> bool:
+        """True when the small exact amount fits on the number's line."""
+        number, exact = self._number(width)
+        small = self.ctx.theme.sizes["small"]
+        return text_width(exact, self.ctx.theme.font("regular"), small) + 2 * MM + self._number_width(number) <= width
+
+    def _head_height(self, width: float) -> float:
+        """Height of the number line (and of the exact amount's line when it does not fit beside it)."""
+        exact = self._number(width)[1]
+        extra = self.ctx.leading("small") + 0.8 * MM if exact and not self._exact_inline(width) else 0.0
+        return self._size() * 1.12 + extra
 
     def _padding(self) -> float:
         return 3.5 * MM if self.options["panel"] else 0.0
 
-    def measure(self, width: float) -> Measure:
+    def _inner_width(self, width: float) -> float:
         pad = self._padding()
-        inner = width - 2 * pad - (1.2 * MM if pad else 0.0)
-        size = self._number_size(inner)
-        label, source = self._label(inner), self._source(inner)
-        overflow = max(0.0, self._number_width(size) - inner)
+        return width - 2 * pad - (1.2 * MM if pad else 0.0)
+
+    def measure(self, width: float) -> Measure:
+        inner = self._inner_width(width)
+        label = self._label(inner)
+        overflow = max(0.0, self._number_width(self._number(inner)[0]) - inner)
         records: tuple[Overflow, ...] = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
-        records += self.overflow(label, "the label") + self.overflow(source, "the source line")
-        return Measure(size * 1.12 + label.height + source.height + 1.5 * MM + 2 * pad, records)
+        records += self.overflow(label, "the label")
+        return Measure(self._head_height(inner) + label.height + 2 * self._padding(), records)
 
     def draw(self, surface: Surface, box: Box) -> None:
         pad = self._padding()
         if pad:
+            bar = self.options["accent"] or self.ctx.accent
             surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
-            surface.rect(box.x, box.y, 1.2 * MM, box.height, fill=self.ctx.theme.color(self.ctx.accent))
+            surface.rect(box.x, box.y, 1.2 * MM, box.height, fill=self.ctx.theme.color(bar))
             box = Box(box.x + pad + 1.2 * MM, box.y + pad, box.width - 2 * pad - 1.2 * MM, box.height - 2 * pad)
-        size = self._number_size(box.width)
-        accent, bold = self.ctx.theme.color(self.ctx_accent()), self.ctx.theme.font("bold")
+        size, bold = self._size(), self.ctx.theme.font("bold")
+        color = self.ctx.theme.color(self.NUMBER_COLOR)
+        number, exact = self._number(box.width)
         baseline, x = box.y + size * 0.92, box.x
-        label = self._label(box.width)
-        top = box.y + size * 1.12
         with surface.element("P"):  # the number and its label read as one sentence
             if self.options["prefix"]:
-                x += surface.text(x, baseline, self.options["prefix"] + " ", bold, size * 0.55, accent)
+                x += surface.text(x, baseline, self._prefix(), bold, size * 0.55, color)
             # The trailing space separates the number from its label for text extraction and speech.
-            surface.text(x, baseline, self.ctx.format_figure(self.options["figure"]) + " ", bold, size, accent)
-            surface.text_layout(label, box.x, top, box.width)
-        surface.text_layout(self._source(box.width), box.x, top + label.height + 1.5 * MM, box.width, role="P")
+            x += surface.text(x, baseline, number + " ", bold, size, color)
+            if exact:
+                self._draw_exact(surface, box, x, baseline, exact)
+            label = self._label(box.width, surface.reference or self.ctx.ref)
+            surface.text_layout(label, box.x, box.y + self._head_height(box.width), box.width)
 
-    def ctx_accent(self) -> str:
-        """Colour name of the number: the block's accent, or the page's (blue for pale accents)."""
-        accent = self.options["accent"] or self.ctx.accent
-        return accent if accent in ("blue", "navy") else "primary"
+    def _draw_exact(self, surface: Surface, box: Box, x: float, baseline: float, exact: str) -> None:
+        small, muted = self.ctx.theme.sizes["small"], self.ctx.theme.color("muted")
+        if self._exact_inline(box.width):
+            surface.text(x + 1 * MM, baseline, exact + " ", self.ctx.theme.font("regular"), small, muted)
+        else:
+            below = box.y + self._size() * 1.12 + small  # on its own line, under the number
+            surface.text(box.x, below, exact + " ", self.ctx.theme.font("regular"), small, muted)
 
     def alt_text(self) -> str:
         label = "".join(f.text for f in self.ctx.fragments(self.options["label"], "body"))
-        prefix = self.options["prefix"] + " " if self.options["prefix"] else ""
-        return f"{prefix}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
+        return f"{self._prefix()}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
 
 
 class TextBlock(BaseBlock):
-    """Paragraphs from a template, optionally on a light panel."""
+    """Paragraphs from a template, optionally on a light panel; splittable between lines."""
+
+    lines: tuple[int, int] | None = None  # the lines this part shows, when split across pages
+
+    @property
+    def keep_with_next(self) -> bool:  # type: ignore[override]
+        """A lead paragraph (chapô) introduces what follows: it never ends a page."""
+        return self.options.get("style") == "lead"
 
     def _padding(self) -> float:
         return 3 * MM if self.options["panel"] else 0.0
@@ -257,15 +324,52 @@ class TextBlock(BaseBlock):
         return layout_text(self.ctx.fragments(self.options["text"], size), width - 2 * self._padding(),
                            self.ctx.leading(size), self.ctx.theme.sizes[size] * 0.6)
 
-    def measure(self, width: float) -> Measure:
+    def _shown(self, width: float) -> TextLayout:
+        """The layout of the lines this block (or this part of it) shows."""
         layout = self._layout(width)
+        if self.lines is None:
+            return layout
+        return replace(layout, lines=layout.lines[self.lines[0]:self.lines[1]])
+
+    def measure(self, width: float) -> Measure:
+        layout = self._shown(width)
         return Measure(layout.height + 2 * self._padding(), self.overflow(layout, "the text"))
+
+    def split(self, width: float, height: float) -> tuple[BaseBlock, BaseBlock] | None:
+        """Cut between lines, leaving no paragraph with a single line at a page's bottom or top."""
+        full = self._layout(width)
+        start, stop = self.lines or (0, len(full.lines))
+        shown = full.lines[start:stop]
+        best = None
+        for count in range(1, len(shown)):
+            if replace(full, lines=shown[:count]).height + 2 * self._padding() > height + 0.01:
+                break
+            if text_break_allowed(shown, count):
+                best = count
+        if best is None:
+            return None
+        return self._part(start, start + best), self._part(start + best, stop)
+
+    def _part(self, start: int, stop: int) -> TextBlock:
+        part = copy.copy(self)
+        part.lines = (start, stop)
+        return part
 
     def draw(self, surface: Surface, box: Box) -> None:
         pad = self._padding()
         if pad:
             surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
-        surface.text_layout(self._layout(box.width), box.x + pad, box.y + pad, box.width - 2 * pad, role="P")
+        surface.text_layout(self._shown(box.width), box.x + pad, box.y + pad, box.width - 2 * pad, role="P")
+
+
+def text_break_allowed(lines: tuple[Line, ...], count: int) -> bool:
+    """May a page break after the first ``count`` lines? Not after a paragraph's first line (orphan)
+    nor before its last line (widow)."""
+    if lines[count].paragraph_start:
+        return True
+    first_of_paragraph = max(i for i in range(count + 1) if i == 0 or lines[i].paragraph_start)
+    next_start = next((i for i in range(count, len(lines)) if lines[i].paragraph_start), len(lines))
+    return count - first_of_paragraph >= 2 and next_start - count >= 2
 
 
 class NoteBlock(TextBlock):
@@ -315,6 +419,8 @@ class LinkBlock(BaseBlock):
 class DividerBlock(BaseBlock):
     """A thin horizontal rule."""
 
+    discard_at_break = True
+
     def measure(self, width: float) -> Measure:
         return Measure(2 * MM)
 
@@ -323,8 +429,56 @@ class DividerBlock(BaseBlock):
         surface.line(box.x, middle, box.x + box.width, middle, self.ctx.theme.color("rule"), 0.8)
 
 
+class ContentsBlock(BaseBlock):
+    """The sommaire: each section with its page number, a leader between them, each line a link to it."""
+
+    PAD = 4 * MM  # the sommaire is a card, like the key figures
+
+    def _row(self) -> float:
+        return self.ctx.leading("lead") + 2.6 * MM
+
+    def _number_room(self) -> float:
+        return text_width("000", self.ctx.theme.font("bold"), self.ctx.theme.sizes["lead"]) + 8 * MM
+
+    def measure(self, width: float) -> Measure:
+        room = width - 2 * self.PAD - 6 * MM - self._number_room()
+        style = self.ctx.style("lead")
+        widest = max((text_width(e.title, style.font, style.size) for e in self.ctx.contents), default=0.0)
+        records = (Overflow(self.spec, widest - room, "an entry of the sommaire"),) if widest > room + 0.01 else ()
+        return Measure(len(self.ctx.contents) * self._row() + 2 * self.PAD, records)
+
+    def draw(self, surface: Surface, box: Box) -> None:
+        surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+        inner = box.inset(self.PAD, self.PAD)
+        with surface.element("TOC", grouping=True):
+            for index, entry in enumerate(self.ctx.contents):
+                self._entry(surface, Box(inner.x, inner.y + index * self._row(), inner.width, self._row()), entry)
+
+    def _entry(self, surface: Surface, box: Box, entry: ContentsEntry) -> None:
+        theme, size = self.ctx.theme, self.ctx.theme.sizes["lead"]
+        baseline = box.y + (box.height + size * 0.7) / 2
+        page = surface.destinations.get(entry.destination)
+        number = str(page) if page is not None else ""
+        title_width = text_width(entry.title, theme.font("regular"), size)
+        number_width = text_width(number, theme.font("bold"), size)
+        surface.rect(box.x, baseline - size * 0.7, 2.2 * MM, size * 0.7, fill=theme.color(entry.accent))
+        start, end = box.x + 6 * MM + title_width + 2 * MM, box.x + box.width - number_width - 2 * MM
+        if end > start:
+            surface.line(start, baseline, end, baseline, theme.color("grey" if "grey" in theme.colors else "rule"),
+                         0.8, dash=(0.8, 2.2))
+        if entry is not self.ctx.contents[-1]:  # rules between the lines, not under the card's last one
+            surface.line(box.x, box.bottom, box.x + box.width, box.bottom, theme.color("rule"), 0.4)
+        with surface.element("TOCI", grouping=True), surface.element("Link", alt=f"{entry.title}, page {number}"):
+            surface.text(box.x + 6 * MM, baseline, entry.title + " ", theme.font("regular"), size, theme.color("text"))
+            surface.text(box.x + box.width, baseline, number, theme.font("bold"), size, theme.color("primary"), "right")
+            surface.goto(box.x, box.y, box.width, box.height, entry.destination,
+                         f"Aller à « {entry.title} », page {number}")
+
+
 class SpacerBlock(BaseBlock):
     """Empty vertical space of a given height."""
+
+    discard_at_break = True
 
     def measure(self, width: float) -> Measure:
         return Measure(self.options["height"] * MM)
@@ -345,8 +499,7 @@ class ImageBlock(BaseBlock):
 
     def draw(self, surface: Surface, box: Box) -> None:
         with surface.figure(self.alt_text(), box.x, box.y, box.width, box.height):
-            surface.canvas.drawImage(str(self.path()), box.x, surface._y(box.bottom), width=box.width,
-                                     height=box.height, preserveAspectRatio=True, anchor="nw", mask="auto")
+            surface.image(self.path(), box.x, box.y, box.width, box.height)
 
     def alt_text(self) -> str:
         return str(self.options["alt"])
@@ -367,20 +520,30 @@ class ChartBlock(BaseBlock):
     @cached_property
     def data(self) -> charts.ChartData:
         """The numbers the chart draws, resolved once from the edition."""
-        return charts.chart_data(self.options, self.ctx.edition, self.ctx.history)
+        return charts.chart_data(self.chart_options, self.ctx.edition, self.ctx.history)
+
+    @cached_property
+    def chart_options(self) -> Mapping[str, Any]:
+        """The options with legends and figure labels rendered to plain text: what the chart module draws."""
+        options = dict(self.options)
+        options["legend"] = tuple(self.ctx.plain(label) for label in self.options["legend"])
+        options["figures"] = tuple((key, self.ctx.plain(label)) for key, label in self.options["figures"])
+        return MappingProxyType(options)
 
     def _title(self, width: float) -> TextLayout:
         fragments = [Fragment(f.text, TextStyle(self.ctx.theme.font("bold"), f.style.size, f.style.color))
                      for f in self.ctx.fragments(self.options["title"], "chart_title")]
         return layout_text(fragments, width, self.ctx.leading("chart_title"))
 
-    def _footer(self, width: float) -> TextLayout:
+    def _footer(self, width: float, ref: Reference = sources.ANY) -> TextLayout:
+        """« (Anah ; Cerema, 1er janvier 2022) » when what the chart draws differs from the page's reference
+        (measured against ``ANY``: the room of the longest mention is kept)."""
         data = self.data
-        fragments = [Fragment(chart_source_line(data.sources), self.ctx.style("note", "italic", "muted"))]
-        if data.provisional:
-            fragments.append(Fragment(" — données provisoires", self.ctx.style("note", "italic", "muted")))
+        status = "provisional" if data.provisional else "published"
+        mention = sources.mention([Provenance(s, d, status) for s, d in data.sources], ref)
+        fragments = [Fragment(mention, self.ctx.style("note", "italic", "muted"))] if mention else []
         if data.illustrative:
-            fragments.append(Fragment(" — données illustratives", self.ctx.style("note", "bold", "red")))
+            fragments.append(Fragment(" données illustratives", self.ctx.style("note", "bold", "red")))
         return layout_text(fragments, width, self.ctx.leading("note"))
 
     def _table(self, width: float) -> list[list[TextLayout]]:
@@ -402,27 +565,36 @@ class ChartBlock(BaseBlock):
         rows = self._table(width)
         return sum(max(c.height for c in row) + 1.2 * MM for row in rows) + (2 * MM if rows else 0.0)
 
+    def _padding(self) -> float:
+        return 3.5 * MM if self.options["panel"] else 0.0
+
     def measure(self, width: float) -> Measure:
+        pad = self._padding()
+        width -= 2 * pad
         title, footer = self._title(width), self._footer(width)
         height = self.options["height"] * MM + self._table_height(width)
-        plot = height - title.height - footer.height - 2 * MM
+        plot = height - self._table_height(width) - title.height - footer.height - 2 * MM
         records = self.overflow(title, "the chart title") + self.overflow(footer, "the chart source line")
         records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
         if plot < 25 * MM:
             records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
         lacking, labels = charts.label_overflow(self.options["kind"], self.data, self.ctx.theme, width, plot)
         records += (Overflow(self.spec, lacking, labels),) if lacking > 0.01 else ()
-        return Measure(height, records)
+        return Measure(height + 2 * pad, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
-        title, footer = self._title(box.width), self._footer(box.width)
+        pad = self._padding()
+        if pad:  # a tile, like the key-figure cards
+            surface.rect(box.x, box.y, box.width, box.height, fill=self.ctx.theme.color("panel"))
+            box = box.inset(pad, pad)
+        title, footer = self._title(box.width), self._footer(box.width, surface.reference or self.ctx.ref)
         table_height = self._table_height(box.width)
         chart = Box(box.x, box.y, box.width, box.height - table_height)
         surface.text_layout(title, chart.x, chart.y, chart.width, role="P")
         plot = Box(chart.x, chart.y + title.height + 1 * MM, chart.width,
                    chart.height - title.height - footer.height - 2 * MM)
         with surface.figure(self.alt_text(), plot.x, plot.y, plot.width, plot.height):
-            charts.draw_chart(surface, plot, self.options, self.data, self.ctx.theme, self.ctx.accent)
+            charts.draw_chart(surface, plot, self.chart_options, self.data, self.ctx.theme, self.ctx.accent)
         surface.text_layout(footer, chart.x, chart.bottom - footer.height, chart.width, role="P")
         if table_height:
             self._draw_table(surface, Box(box.x, chart.bottom + 2 * MM, box.width, table_height - 2 * MM))
@@ -448,7 +620,7 @@ class ChartBlock(BaseBlock):
         if self.options["description"]:
             return str(self.options["description"])
         title = "".join(f.text for f in self.ctx.fragments(self.options["title"], "body"))
-        return charts.describe(title, self.options, self.data)
+        return charts.describe(title, self.chart_options, self.data)
 
 
 class RowBlock(BaseBlock):
@@ -482,19 +654,47 @@ class RowBlock(BaseBlock):
         return Measure(max(heights, default=0.0), tuple(overflows))
 
     def draw(self, surface: Surface, box: Box) -> None:
-        """Draw each column; its last block is stretched to the row's bottom so cards line up."""
+        """Draw each column; its last block is stretched to the row's bottom so cards line up.
+
+        A block that fails does not stop the others: every failure is reported at once.
+        """
+        problems: list[Problem] = []
         for column, column_box in zip(self.columns, self._boxes(box), strict=True):
             placed = stack(column, column_box, self.ctx.theme.block_gap)[0]
             for index, (block, child_box) in enumerate(placed):
                 if index == len(placed) - 1:
                     child_box = Box(child_box.x, child_box.y, child_box.width, box.bottom - child_box.y)
-                block.draw(surface, child_box)
+                try:
+                    draw_block(block, surface, child_box)
+                except BulletinError as exc:
+                    problems += exc.problems
+        if problems:
+            raise BulletinError(problems)
+
+
+def draw_block(block: BaseBlock, surface: Surface, box: Box) -> None:
+    """Draw ``block``; any failure becomes a located error naming the block (never a traceback).
+
+    The innermost block that fails is named: an error already raised by a block inside a row passes
+    through the row unchanged.
+    """
+    try:
+        block.draw(surface, box)
+    except BulletinError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the drawing code raises, the user needs the block
+        log.debug("drawing block %s failed", block.spec.id, exc_info=True)
+        text = " ".join(str(exc).split())[:160]
+        detail = f"{type(exc).__name__} : {text}" if text else type(exc).__name__
+        raise BulletinError(Problem(block.spec.where, f"bloc « {block.spec.id} » ({block.spec.type}) : le dessin a "
+                                    f"échoué ({detail})", "vérifiez les données et les fichiers de ce bloc ; si "
+                                    "elles sont correctes, signalez l’erreur avec ce message")) from exc
 
 
 BLOCK_TYPES: dict[str, type[BaseBlock]] = {
     "heading": HeadingBlock, "key_figure": KeyFigureBlock, "text": TextBlock, "note": NoteBlock,
     "chart": ChartBlock, "link": LinkBlock, "divider": DividerBlock, "spacer": SpacerBlock,
-    "image": ImageBlock, "row": RowBlock,
+    "image": ImageBlock, "row": RowBlock, "contents": ContentsBlock,
 }
 
 

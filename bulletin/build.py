@@ -16,7 +16,9 @@ from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import register_fonts
 from bulletin.history import History, load_history, series_warnings
 from bulletin.layout_spec import LayoutSpec, read_layout
-from bulletin.pages import PlacedPage, plan_pages
+from bulletin.compose import PlacedPage, compose
+from bulletin.compose.checks import accent_problems
+from bulletin.compose.furniture import furniture_problems
 from bulletin import __version__
 from bulletin.files import atomic_path
 from bulletin.pdfa import PdfIdentity, finalize_pdf
@@ -65,10 +67,12 @@ def prepare(request: BuildRequest) -> Prepared:
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
         problems.extend(validate(edition, layout, history, request.draft) + series_warnings(edition))
+    if layout and theme:
+        problems.extend(accent_problems(layout, theme))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
-        pages, fit = plan_pages(layout, edition, theme, history)
-        problems.extend(fit)
+        pages, fit = compose(layout, edition, theme, history)
+        problems.extend(fit + furniture_problems(layout, edition, theme, len(pages)))
     if _errors(problems) or not (edition and layout and theme):
         raise BulletinError(_errors(problems) or problems)
     return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning])
@@ -101,8 +105,12 @@ def identity(prepared: Prepared) -> PdfIdentity:
 
 
 def check(request: BuildRequest) -> list[Problem]:
-    """Validate data, layout and fit without writing anything; return the warnings."""
-    return prepare(request).warnings
+    """Everything ``build`` does but writing the file: validate, compose, and draw every page to a canvas in
+    memory, so that a drawing error ``build`` would meet is found too. Return the warnings."""
+    prepared = prepare(request)
+    render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, None,
+               RenderOptions(draft=request.draft))
+    return prepared.warnings
 
 
 def uses_history(layout: LayoutSpec) -> bool:

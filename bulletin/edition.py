@@ -162,6 +162,7 @@ class Edition:
     series: Mapping[str, tuple[SeriesPoint, ...]] = field(default_factory=dict)
     broken_keys: frozenset[str] = frozenset()  # keys whose lines had errors (already reported)
     rules: tuple[CoherenceRule, ...] = ()
+    as_of: dt.date | None = None  # the reference date of the edition's figures (« données au … »)
 
     @property
     def month_date(self) -> dt.date:
@@ -249,7 +250,8 @@ def read_edition(folder: Path, tables: Mapping[str, Table | None] | None = None)
                       published=meta["published"], reference_population=reference,
                       notes=str(meta.get("notes", "")), figures=MappingProxyType(figures),
                       series=MappingProxyType(series), broken_keys=frozenset(broken),
-                      rules=_rules(folder / "edition.yaml", meta.get("checks"), problems))
+                      rules=_rules(folder / "edition.yaml", meta.get("checks"), problems),
+                      as_of=meta.get("as_of"))
     return edition, problems
 
 
@@ -324,6 +326,26 @@ def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> No
         except ValueError as exc:
             problems.append(Problem(Where(path, meta.line_of("published")), f"published: {exc}",
                                     "write the publication date as YYYY-MM-DD"))
+    _check_as_of(path, meta, problems)
+
+
+def _check_as_of(path: Path, meta: Located, problems: list[Problem]) -> None:
+    """Optional ``as_of:``: the date the edition's figures are given at, not after publication."""
+    if "as_of" not in meta:
+        return
+    value, where = meta["as_of"], Where(path, meta.line_of("as_of"))
+    try:
+        as_of = value if isinstance(value, dt.date) else parse_iso_date(str(value))
+    except ValueError as exc:
+        problems.append(Problem(where, f"as_of : {exc}", "écrivez la date de référence des chiffres au format "
+                                "AAAA-MM-JJ, par exemple as_of: 2022-02-01"))
+        meta["as_of"] = None
+        return
+    published = meta.get("published")
+    if isinstance(published, dt.date) and as_of > published:
+        problems.append(Problem(where, f"as_of {as_of} est postérieur à la date de publication {published}",
+                                "corrigez as_of ou published"))
+    meta["as_of"] = as_of
 
 
 def _tables(folder: Path, problems: list[Problem]) -> dict[str, Table | None]:

@@ -18,7 +18,6 @@ from bulletin.errors import LayoutError, Problem, Where, raise_if_errors
 from bulletin.templates import Piece, TemplateSyntaxError, parse_template
 from bulletin.yamlspec import Located, load_yaml
 
-ACCENTS = ("blue", "coral", "green", "orange", "navy")
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
 
@@ -26,7 +25,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 class Option:
     """How one block option is read: its kind, whether required, its default and choices."""
 
-    kind: str  # text | template | key | keys | strings | number | bool | choice | figures | columns | widths
+    kind: str  # text | template | templates | color | key | keys | number | bool | choice | figures | columns | widths
     required: bool = False
     default: Any = None
     choices: tuple[str, ...] = ()
@@ -42,9 +41,11 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
     "key_figure": {
         "figure": Option("key", True, doc="figure key whose value is shown big"),
         "label": Option("template", default=(), doc="text under the number"),
-        "prefix": Option("text", default="", doc="words before the number, e.g. « plus de »"),
+        "prefix": Option("template", default=(), doc="words before the number, e.g. « plus de »"),
         "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
-        "accent": Option("choice", default=None, choices=ACCENTS, doc="colour of the number (default: the page's)"),
+        "format": Option("choice", default="exact", choices=("exact", "compact"),
+                         doc="compact: « 11,2 M€ » with the exact amount in small print"),
+        "accent": Option("color", default=None, doc="colour of the card's side bar: a theme colour name (default: the section's)"),
         "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
         "delta": Option("bool", default=False, doc="show the change since the previous edition (« +34 depuis janvier 2022 »)"),
     },
@@ -59,12 +60,13 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "title": Option("template", default=(), doc="title above the chart"),
         "series": Option("keys", default=(), doc="line: series names from series.csv"),
         "history": Option("keys", default=(), doc="line: figure keys drawn month by month from the earlier editions"),
-        "legend": Option("strings", default=(), doc="line: one legend label per series"),
+        "legend": Option("templates", default=(), doc="line: one legend label per series"),
         "target": Option("key", default=None, doc="line: figure drawn as a dashed « cible » line"),
         "figures": Option("figures", default=(), doc="bar/hbar/donut: list of {figure, label}"),
         "multi_answer": Option("bool", default=False, doc="shares may sum over 100 % (several answers)"),
         "description": Option("text", default="", doc="text alternative replacing the generated one"),
         "table": Option("bool", default=False, doc="print the chart's numbers in a small table under it"),
+        "panel": Option("bool", default=True, doc="draw the chart on a light card, like key figures (false: plain)"),
     },
     "link": {
         "text": Option("template", True, doc="the clickable text"),
@@ -73,6 +75,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
     },
     "note": {"text": Option("template", True, doc="small grey note")},
     "divider": {},
+    "contents": {},
     "spacer": {"height": Option("number", True, doc="height in millimetres")},
     "image": {
         "path": Option("text", True, doc="PNG or JPEG file, relative to the layout file"),
@@ -106,12 +109,48 @@ class BlockSpec:
 
 
 @dataclass(frozen=True)
-class PageSpec:
-    """One page: its section title, accent colour and top-to-bottom blocks."""
+class SectionSpec:
+    """One section: its title, accent colour and blocks, flowed onto as many pages as they need.
 
-    section: str
+    ``new_page``: the section starts on a new page. ``continues``: a legacy page that repeats the
+    previous page's section title (no new title, same section in the outline and the structure).
+    """
+
+    title: str
     accent: str
     blocks: tuple[BlockSpec, ...]
+    where: Where
+    accent_where: Where
+    new_page: bool = False
+    continues: bool = False
+
+
+@dataclass(frozen=True)
+class LogoSpec:
+    """A logo the user supplies as an image file (never committed): path relative to the layout."""
+
+    path: str
+    alt: str
+    height: float  # millimetres
+    where: Where
+
+
+@dataclass(frozen=True)
+class CoverSpec:
+    """The cover: its texts (a ``cover`` block spec: title, subtitle, publisher), headline figures and logos."""
+
+    block: BlockSpec
+    figures: tuple[BlockSpec, ...]
+    logos: tuple[LogoSpec, ...]
+
+
+@dataclass(frozen=True)
+class BackSpec:
+    """The back page: an optional title (an entry of the sommaire), its blocks and partner logos."""
+
+    title: str
+    blocks: tuple[BlockSpec, ...]
+    logos: tuple[LogoSpec, ...]
     where: Where
 
 
@@ -125,11 +164,24 @@ class LayoutSpec:
     keywords: tuple[str, ...]
     author: str
     theme_path: Path
-    pages: tuple[PageSpec, ...]
+    sections: tuple[SectionSpec, ...]
+    title_where: Where | None = None
+    cover: CoverSpec | None = None
+    back: BackSpec | None = None
+
+    def image_files(self) -> list[str]:
+        """The image files the layout names (image blocks, cover and back logos), relative to its folder."""
+        logos = (self.cover.logos if self.cover else ()) + (self.back.logos if self.back else ())
+        return [spec.options["path"] for spec in self.blocks() if spec.type == "image"] + [logo.path for logo in logos]
 
     def blocks(self) -> list[BlockSpec]:
-        """Every block of every page, nested ones included, in reading order."""
-        return [b for page in self.pages for top in page.blocks for b in top.walk()]
+        """Every block of the cover, the sections and the back page, nested ones included, in reading order."""
+        tops = [top for section in self.sections for top in section.blocks]
+        if self.cover:
+            tops = [self.cover.block, *self.cover.figures, *tops]
+        if self.back:
+            tops += list(self.back.blocks)
+        return [b for top in tops for b in top.walk()]
 
 
 def load_layout(path: Path) -> LayoutSpec:
@@ -142,44 +194,175 @@ def load_layout(path: Path) -> LayoutSpec:
 def read_layout(path: Path) -> tuple[LayoutSpec, list[Problem]]:
     """Parse as much of the layout as is valid: the spec (bad blocks left out) and every problem.
 
-    Raises LayoutError only when the file is unreadable or has no document/pages structure.
+    Raises LayoutError only when the file is unreadable or has no document/sections structure.
     """
     data = load_yaml(path)
     if not isinstance(data, Located) or not isinstance(data.get("document"), Located):
-        raise LayoutError(Problem(Where(path, 1), "a layout needs a 'document:' mapping and a 'pages:' list",
-                                  "see docs/layout-reference.md"))
+        raise LayoutError(Problem(Where(path, 1), "une mise en page commence par « document: » puis une liste "
+                                  "« sections: »", "voir docs/layout-reference.md"))
     problems: list[Problem] = []
     document: Located = data["document"]
-    pages = _pages(path, data, problems)
-    _check_unique_ids(path, pages, problems)
+    sections = _sections(path, data, problems)
     theme = path.parent / str(document.get("theme", "themes/pvd.yaml"))
     layout = LayoutSpec(path, str(document.get("title", "")), str(document.get("subject", "")),
                         tuple(str(k) for k in document.get("keywords") or ()), str(document.get("author", "ANCT")),
-                        theme, pages)
+                        theme, sections, Where(path, document.line_of("title")),
+                        _cover(path, data, problems), _back(path, data, problems))
+    _check_unique_ids(path, layout.blocks(), problems)
+    for name in data:
+        if name not in LAYOUT_KEYS:
+            problems.append(Problem(Where(path, data.line_of(name)), f"clé inconnue « {name} » dans la mise en page",
+                                    f"clés possibles : {', '.join(LAYOUT_KEYS)}"))
     return layout, problems
 
 
-def _pages(path: Path, data: Located, problems: list[Problem]) -> tuple[PageSpec, ...]:
+LAYOUT_KEYS = ("document", "cover", "sections", "pages", "back")
+COVER_OPTIONS: dict[str, Option] = {
+    "title": Option("template", default=(), doc="the big title (default: the document's title)"),
+    "subtitle": Option("template", default=(), doc="a line above the title, e.g. the programme's name"),
+    "publisher": Option("text", default="", doc="who publishes, printed at the bottom of the cover and of the back page"),
+}
+LOGO_KEYS = ("path", "alt", "height")
+
+
+def _cover(path: Path, data: Located, problems: list[Problem]) -> CoverSpec | None:
+    raw = data.get("cover")
+    if raw is None:
+        return None
+    if not isinstance(raw, Located):
+        problems.append(Problem(Where(path, data.line_of("cover")), "« cover: » doit être une liste de clés",
+                                "title:, subtitle:, publisher:, figures:, logos:"))
+        return None
+    texts = Located({k: v for k, v in raw.items() if k in COVER_OPTIONS})
+    texts.line, texts.key_lines = raw.line, raw.key_lines
+    options = _options(path, texts, "cover", "couverture", problems, COVER_OPTIONS)
+    _unknown_keys(path, raw, (*COVER_OPTIONS, "figures", "logos"), "cover", problems)
+    figures = _cover_figures(path, raw, problems)
+    block = BlockSpec("cover", "couverture", MappingProxyType(options), Where(path, raw.line))
+    return CoverSpec(block, figures, _logos(path, raw, problems))
+
+
+def _cover_figures(path: Path, raw: Located, problems: list[Problem]) -> tuple[BlockSpec, ...]:
+    """The headline figures: key figures without ``type:``, their ids made up when not given."""
+    items = raw.get("figures") or []
+    if not isinstance(items, list) or not 1 <= len(items) <= 4:
+        problems.append(Problem(Where(path, raw.line_of("figures")), "« figures: » de la couverture : une liste de "
+                                "un à quatre chiffres", "chacun {figure: clé, label: texte}, comme un key_figure"))
+        return ()
+    figures = []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Located):
+            item = Located({"id": f"couverture-chiffre-{number}", **item, "type": "key_figure"})
+            item.line, item.key_lines = items[number - 1].line, items[number - 1].key_lines
+        figures.append(_block(path, item, problems))
+    return tuple(f for f in figures if f is not None)
+
+
+def _logos(path: Path, raw: Located, problems: list[Problem]) -> tuple[LogoSpec, ...]:
+    items = raw.get("logos") or []
+    if not isinstance(items, list):
+        problems.append(Problem(Where(path, raw.line_of("logos")), "« logos: » : une liste de {path, alt, height}", ""))
+        return ()
+    logos = []
+    for item in items:
+        where = Where(path, item.line if isinstance(item, Located) else raw.line_of("logos"))
+        if not isinstance(item, Located) or not isinstance(item.get("path"), str) or not isinstance(item.get("alt"), str):
+            problems.append(Problem(where, "un logo a besoin de « path: » (fichier PNG ou JPEG) et de « alt: » (ce qu’il "
+                                    "représente)", "par exemple {path: logos/anct.png, alt: \"Agence nationale de la "
+                                    "cohésion des territoires\", height: 14}"))
+            continue
+        _unknown_keys(path, item, LOGO_KEYS, "logo", problems)
+        height = item.get("height", 16)
+        if isinstance(height, bool) or not isinstance(height, (int, float)) or not 5 <= height <= 60:
+            problems.append(Problem(Where(path, item.line_of("height")), f"hauteur de logo {height!r} : un nombre de "
+                                    "millimètres entre 5 et 60", ""))
+            height = 16
+        logos.append(LogoSpec(item["path"], item["alt"], float(height), where))
+    return tuple(logos)
+
+
+def _back(path: Path, data: Located, problems: list[Problem]) -> BackSpec | None:
+    raw = data.get("back")
+    if raw is None:
+        return None
+    if not isinstance(raw, Located) or not isinstance(raw.get("blocks"), list):
+        problems.append(Problem(Where(path, data.line_of("back")), "« back: » (quatrième de couverture) a besoin "
+                                "d’une liste « blocks: »", "title:, blocks:, logos:"))
+        return None
+    _unknown_keys(path, raw, ("title", "blocks", "logos"), "back", problems)
+    blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
+    return BackSpec(str(raw.get("title", "")), blocks, _logos(path, raw, problems), Where(path, raw.line))
+
+
+def _unknown_keys(path: Path, raw: Located, known: tuple[str, ...], what: str, problems: list[Problem]) -> None:
+    for name in raw:
+        if name not in known:
+            problems.append(Problem(Where(path, raw.line_of(name)), f"{what} : clé inconnue « {name} »",
+                                    f"clés possibles : {', '.join(known)}"))
+
+
+SECTION_KEYS = ("title", "accent", "new_page", "blocks")
+
+
+def _sections(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
+    """``sections:`` (flowed), or the legacy ``pages:`` (each page a section starting on a new page)."""
+    if "sections" in data and "pages" in data:
+        problems.append(Problem(Where(path, data.line_of("pages")), "la mise en page a à la fois « sections: » et "
+                                "« pages: »", "gardez « sections: » (chaque page devient une section avec new_page: true)"))
+    if "pages" in data and "sections" not in data:
+        return _legacy_pages(path, data, problems)
+    raw = data.get("sections")
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(Where(path, data.line_of("sections")), "« sections: » doit être une liste non vide",
+                                "listez les sections, chacune avec title: et blocks:"))
+        return ()
+    return tuple(s for s in (_section(path, item, problems) for item in raw) if s is not None)
+
+
+def _section(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | None:
+    if not isinstance(raw, Located) or "title" not in raw or not isinstance(raw.get("blocks"), list):
+        line = raw.line if isinstance(raw, Located) else None
+        problems.append(Problem(Where(path, line), "une section a besoin de « title: » et d’une liste « blocks: »",
+                                "voir docs/layout-reference.md"))
+        return None
+    for name in raw:
+        if name not in SECTION_KEYS:
+            problems.append(Problem(Where(path, raw.line_of(name)), f"option de section inconnue « {name} »",
+                                    f"options possibles : {', '.join(SECTION_KEYS)}"))
+    new_page = raw.get("new_page", False)
+    if not isinstance(new_page, bool):
+        problems.append(Problem(Where(path, raw.line_of("new_page")), "« new_page: » vaut true ou false", ""))
+        new_page = False
+    blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
+    return SectionSpec(str(raw["title"]), str(raw.get("accent", "blue")), blocks, Where(path, raw.line),
+                       Where(path, raw.line_of("accent")), new_page)
+
+
+def _legacy_pages(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
     pages = data.get("pages")
     if not isinstance(pages, list) or not pages:
         problems.append(Problem(Where(path, data.line_of("pages")), "'pages:' must be a non-empty list",
                                 "list the pages, each with section: and blocks:"))
         return ()
-    return tuple(p for p in (_page(path, raw, problems) for raw in pages) if p is not None)
+    sections: list[SectionSpec] = []
+    for raw in pages:
+        page = _page(path, raw, problems)
+        if page is not None:
+            continues = bool(sections) and sections[-1].title == page.title
+            sections.append(SectionSpec(page.title, page.accent, page.blocks, page.where, page.accent_where,
+                                        True, continues))
+    return tuple(sections)
 
 
-def _page(path: Path, raw: Any, problems: list[Problem]) -> PageSpec | None:
+def _page(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | None:
     if not isinstance(raw, Located) or "section" not in raw or not isinstance(raw.get("blocks"), list):
         line = raw.line if isinstance(raw, Located) else None
         problems.append(Problem(Where(path, line), "a page needs 'section:' and a 'blocks:' list",
                                 "see docs/layout-reference.md"))
         return None
-    accent = str(raw.get("accent", "blue"))
-    if accent not in ACCENTS:
-        problems.append(Problem(Where(path, raw.line_of("accent")), f"unknown accent {accent!r}",
-                                f"use one of: {', '.join(ACCENTS)}"))
     blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
-    return PageSpec(str(raw["section"]), accent, blocks, Where(path, raw.line))
+    return SectionSpec(str(raw["section"]), str(raw.get("accent", "blue")), blocks, Where(path, raw.line),
+                       Where(path, raw.line_of("accent")), True)
 
 
 def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
@@ -200,8 +383,9 @@ def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
     return BlockSpec(kind, block_id, MappingProxyType(options), where, columns)
 
 
-def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem]) -> dict[str, Any]:
-    table = BLOCK_OPTIONS[kind]
+def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem],
+             table: dict[str, Option] | None = None) -> dict[str, Any]:
+    table = BLOCK_OPTIONS[kind] if table is None else table
     for name in raw:
         if name not in table and name not in ("type", "id"):
             problems.append(Problem(Where(path, raw.line_of(name)), f"block {block_id!r}: unknown option {name!r} for {kind}",
@@ -266,14 +450,26 @@ def _as_strings(value: Any, option: Option) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _as_figures(value: Any, option: Option) -> tuple[tuple[str, str], ...]:
+def _as_templates(value: Any, option: Option) -> tuple[tuple[Piece, ...], ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of texts")
+    return tuple(_as_template(item, option) for item in value)
+
+
+def _as_figures(value: Any, option: Option) -> tuple[tuple[str, tuple[Piece, ...]], ...]:
     if not isinstance(value, list) or not value:
         raise TypeError("expected a list of {figure: key, label: text}")
     items = []
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("figure"), str):
             raise TypeError(f"{item!r} should be {{figure: key, label: text}}")
-        items.append((item["figure"], str(item.get("label", item["figure"]))))
+        label = item.get("label", item["figure"])
+        if not isinstance(label, str):
+            raise TypeError(f"the label of {item['figure']!r} must be a text")
+        try:
+            items.append((item["figure"], parse_template(label)))
+        except TemplateSyntaxError as exc:
+            raise ValueError(f"label of {item['figure']!r}: {exc}") from None
     return tuple(items)
 
 
@@ -286,7 +482,8 @@ def _as_widths(value: Any, option: Option) -> tuple[float, ...]:
 _CONVERTERS = {
     "text": _as_text, "key": _as_text, "template": _as_template, "choice": _as_choice,
     "number": _as_number, "bool": _as_bool, "keys": _as_strings, "strings": _as_strings,
-    "figures": _as_figures, "widths": _as_widths, "columns": lambda value, option: (),
+    "templates": _as_templates, "color": _as_text, "figures": _as_figures, "widths": _as_widths,
+    "columns": lambda value, option: (),
 }
 
 
@@ -304,12 +501,10 @@ def _columns(path: Path, raw: Located, problems: list[Problem]) -> tuple[tuple[B
     return parsed
 
 
-def _check_unique_ids(path: Path, pages: tuple[PageSpec, ...], problems: list[Problem]) -> None:
+def _check_unique_ids(path: Path, blocks: list[BlockSpec], problems: list[Problem]) -> None:
     seen: dict[str, int | None] = {}
-    for page in pages:
-        for top in page.blocks:
-            for block in top.walk():
-                if block.id in seen:
-                    problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",
-                                            "give every block its own id"))
-                seen.setdefault(block.id, block.where.line)
+    for block in blocks:
+        if block.id in seen:
+            problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",
+                                    "give every block its own id"))
+        seen.setdefault(block.id, block.where.line)

@@ -8,6 +8,7 @@ the time of day.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,13 +16,16 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from bulletin import __version__
+from bulletin.blocks import HeadingBlock, draw_block
+from bulletin.compose import PlacedPage, destinations, furniture
+from bulletin.compose.titles import SectionTitleBlock
 from bulletin.edition import Edition
+from bulletin.errors import BulletinError, Problem, RenderError
 from bulletin.layout_spec import LayoutSpec
-from bulletin.pages import PlacedPage
 from bulletin.structure import StructureRecorder
 from bulletin.surface import Surface
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, fr_month
+from bulletin.typography import NBSP
 
 
 @dataclass(frozen=True)
@@ -32,30 +36,39 @@ class RenderOptions:
 
 
 def document_title(layout: LayoutSpec, edition: Edition) -> str:
-    """« Petites villes de demain — Chiffres clés — février 2022 »."""
-    title = f"{layout.title or edition.title} — {fr_month(edition.month_date)}"
-    return title.replace(NBSP, " ")  # metadata is read by indexers, not line-broken
+    """« Petites villes de demain — Chiffres clés — février 2022 », for the PDF metadata."""
+    return furniture.document_title(layout, edition).replace(NBSP, " ")  # read by indexers, not line-broken
 
 
 def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, theme: Theme,
-               output: Path, options: RenderOptions) -> StructureRecorder:
-    """Draw ``pages`` into the file ``output``; return the logical structure recorded while drawing."""
+               output: Path | None, options: RenderOptions) -> StructureRecorder:
+    """Draw ``pages`` into the file ``output``; return the logical structure recorded while drawing.
+
+    With ``output`` None everything is drawn the same way to a canvas in memory that is never saved:
+    that is how ``check`` finds every drawing error ``build`` would meet. A block whose drawing fails
+    is reported by name (all of them, then one :class:`RenderError`), never as a traceback.
+    """
     canvas = _new_canvas(output, layout, edition, theme)
     structure = StructureRecorder()
-    previous_section = None
+    problems: list[Problem] = []
+    targets = destinations(pages)
     for page in pages:
         structure.new_page()
-        surface = Surface(canvas, theme.page.height, structure)
-        _outline(canvas, page, previous_section, theme)
-        previous_section = page.spec.section
-        _draw_page(surface, page, len(pages), layout, edition, theme, options)
+        surface = Surface(canvas, theme.page.height, structure, targets)
+        surface.reference = page.reference
+        _outline(canvas, page, theme)
+        problems += _draw_page(surface, page, len(pages), layout, edition, theme, options)
         canvas.showPage()
-    canvas.save()
+    if problems:
+        raise RenderError(problems)
+    if output is not None:
+        canvas.save()
     return structure
 
 
-def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
-    canvas = Canvas(str(path), pagesize=(theme.page.width, theme.page.height), invariant=1,
+def _new_canvas(path: Path | None, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
+    target = str(path) if path is not None else io.BytesIO()
+    canvas = Canvas(target, pagesize=(theme.page.width, theme.page.height), invariant=1,
                     pageCompression=1, initialFontName=theme.font("regular"), lang="fr-FR")
     canvas.setTitle(document_title(layout, edition))
     canvas.setAuthor(layout.author)
@@ -67,64 +80,63 @@ def _new_canvas(path: Path, layout: LayoutSpec, edition: Edition, theme: Theme) 
     return canvas
 
 
-def _outline(canvas: Canvas, page: PlacedPage, previous_section: str | None, theme: Theme) -> None:
-    """One outline entry per section, and one per level-1 heading under it."""
-    key = f"page-{page.number}"
-    canvas.bookmarkPage(key)
-    if page.spec.section != previous_section:
-        canvas.addOutlineEntry(page.spec.section, key, level=0)
+def _outline(canvas: Canvas, page: PlacedPage, theme: Theme) -> None:
+    """The cover, one outline entry per section where its title is set, and one per level-1 heading under it."""
+    if page.kind == "cover":
+        canvas.bookmarkPage("cover")
+        canvas.addOutlineEntry("Couverture", "cover", level=0)
     for index, (block, box) in enumerate(page.headings()):
-        heading_key = f"{key}-h{index}"
-        canvas.bookmarkHorizontalAbsolute(heading_key, theme.page.height - box.y + 4)
-        canvas.addOutlineEntry(block.title, heading_key, level=1)
+        if isinstance(block, SectionTitleBlock):
+            key, level, title = block.destination, 0, block.title
+        elif isinstance(block, HeadingBlock):
+            key, level, title = f"page-{page.number}-h{index}", 1, block.title
+        else:
+            continue
+        canvas.bookmarkHorizontalAbsolute(key, theme.page.height - box.y + 4)
+        canvas.addOutlineEntry(title, key, level=level)
 
 
 def _draw_page(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,
-               theme: Theme, options: RenderOptions) -> None:
-    new_section = surface.structure.enter_section(page.spec.section)
-    _header(surface, page, layout, edition, theme, new_section)
+               theme: Theme, options: RenderOptions) -> list[Problem]:
+    """Draw the page; return the problems of the blocks that could not be drawn."""
+    problems: list[Problem] = []
+    if page.kind == "cover":
+        surface.structure.enter_section("cover")
+    if page.kind == "body":
+        with surface.artifact(pagination=True):
+            _furniture_line(surface, furniture.running_header(layout, edition, theme), theme, theme.page.margin_top,
+                            rule_below=True)
     for block, box in page.placements:
-        block.draw(surface, box)
+        try:
+            draw_block(block, surface, box)
+        except BulletinError as exc:
+            problems += exc.problems
     surface.text_layout(page.sources, page.sources_box.x, page.sources_box.y, page.sources_box.width, role="P")
-    with surface.artifact(pagination=True):
-        _footer(surface, page, count, layout, edition, theme)
+    if page.kind == "body":
+        with surface.artifact(pagination=True):
+            top = theme.page.height - theme.page.margin_bottom - theme.page.footer_height + 3 * MM
+            _furniture_line(surface, furniture.footer(layout, edition, theme, page.number, count), theme, top,
+                            rule_below=False)
     if options.draft:
         with surface.artifact():
             _watermark(surface, theme)
+    return problems
 
 
-def _header(surface: Surface, page: PlacedPage, layout: LayoutSpec, edition: Edition, theme: Theme,
-            new_section: bool) -> None:
-    """The band with the programme name, the month and the section title (an H1 where a section starts)."""
+def _furniture_line(surface: Surface, line: furniture.FurnitureLine, theme: Theme, top: float,
+                    rule_below: bool) -> None:
+    """A header or footer line: texts at left and right, and a rule under (header) or over (footer) them."""
     geometry = theme.page
-    band = geometry.margin_top + geometry.header_height
     left, right = geometry.margin_left, geometry.width - geometry.margin_right
-    small, bold = theme.sizes["footer"] + 1, theme.font("bold")
-    with surface.artifact(pagination=True):
-        surface.rect(0, 0, geometry.width, band, fill=theme.color("primary"))
-        surface.rect(0, band, geometry.width, 1.6 * MM, fill=theme.color(page.spec.accent))
-        surface.text(left, geometry.margin_top + small, (layout.title or edition.title).upper(), bold, small, "#FFFFFF")
-        surface.text(right, geometry.margin_top + small, fr_month(edition.month_date), theme.font("regular"),
-                     small, "#FFFFFF", "right")
-    title = (left, band - 5 * MM, page.spec.section, bold, theme.sizes["section"], "#FFFFFF")
-    if new_section:
-        with surface.element("H1"):
-            surface.text(*title)
-    else:  # the same section goes on: its title repeats as page furniture
-        with surface.artifact(pagination=True):
-            surface.text(*title)
-
-
-def _footer(surface: Surface, page: PlacedPage, count: int, layout: LayoutSpec, edition: Edition,
-            theme: Theme) -> None:
-    geometry = theme.page
-    y = geometry.height - geometry.margin_bottom - geometry.footer_height + 3 * MM
-    left, right = geometry.margin_left, geometry.width - geometry.margin_right
-    size, muted = theme.sizes["footer"], theme.color("muted")
-    surface.line(left, y, right, y, theme.color("rule"), 0.6)
-    surface.text(left, y + 3.5 * MM, f"{document_title(layout, edition)} — ANCT", theme.font("regular"), size, muted)
-    surface.text(right, y + 3.5 * MM, f"page{NBSP}{page.number}{NBSP}/{NBSP}{count}", theme.font("regular"),
-                 size, muted, "right")
+    if rule_below:
+        baseline, rule, color, weight = top + line.size, top + line.size + 2.4 * MM, theme.color("primary"), 0.8
+        title_color = theme.color("primary")
+    else:
+        baseline, rule, color, weight = top + 3.5 * MM, top, theme.color("rule"), 0.6
+        title_color = theme.color("muted")
+    surface.line(left, rule, right, rule, color, weight)
+    surface.text(left, baseline, line.left, line.left_font, line.size, title_color)
+    surface.text(right, baseline, line.right, line.right_font, line.size, theme.color("muted"), "right")
 
 
 def _watermark(surface: Surface, theme: Theme) -> None:

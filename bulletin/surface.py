@@ -8,12 +8,15 @@ is flipped to ReportLab's bottom-left origin.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
 from bulletin.fonts import plain_width, runs, superscript_rise, superscript_size, text_width
+from bulletin.sources import Reference
 from bulletin.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
 from bulletin.typography import split_ordinals
@@ -29,10 +32,13 @@ class Surface:
     rules, panels, page furniture) is marked as an artifact (ISO 14289-1 §7.1).
     """
 
-    def __init__(self, canvas: Canvas, page_height: float, structure: StructureRecorder | None = None) -> None:
+    def __init__(self, canvas: Canvas, page_height: float, structure: StructureRecorder | None = None,
+                 destinations: Mapping[str, int] | None = None) -> None:
         self.canvas = canvas
         self.page_height = page_height
         self.structure = structure or StructureRecorder()
+        self.destinations = destinations or {}  # named destination -> page number, for the sommaire
+        self.reference: Reference | None = None  # the source and date this page's sources line states
         self._direct = 0  # > 0 inside an artifact or a figure: draw without wrapping
 
     def _emit(self, operator: str) -> None:
@@ -170,6 +176,20 @@ class Surface:
         self.canvas.linkURL(url, (x, self._y(y + height), x + width, self._y(y)), relative=0, thickness=0)
         self.structure.annotation(f"Lien vers {url.removeprefix('mailto:')}")
 
+    def image(self, path: Path, x: float, y: float, width: float, height: float) -> None:
+        """A PNG or JPEG file drawn in the box whose top-left corner is (x, y), keeping its proportions.
+
+        Read through an ImageReader, the image is named in the PDF after its content, not its path: a
+        rebuild from the archived copy gives the same bytes.
+        """
+        self.canvas.drawImage(ImageReader(str(path)), x, self._y(y + height), width=width, height=height,
+                              preserveAspectRatio=True, anchor="nw", mask="auto")
+
+    def goto(self, x: float, y: float, width: float, height: float, destination: str, description: str) -> None:
+        """A clickable area (no border) leading to a named destination of the document (a section's title)."""
+        self.canvas.linkAbsolute("", destination, (x, self._y(y + height), x + width, self._y(y)), thickness=0)
+        self.structure.annotation(description)
+
     def text_layout(self, layout: TextLayout, x: float, y: float, width: float, align: str = "left",
                     role: str | None = None) -> None:
         """Draw broken lines with their top at ``y``; fragments with a link become clickable.
@@ -180,7 +200,7 @@ class Surface:
         for index, line in enumerate(layout.lines):
             if index and line.paragraph_start:
                 top += layout.paragraph_gap
-            if role and line.paragraph_start:
+            if role and (line.paragraph_start or index == 0):  # a part split from a page before opens one too
                 paragraph.close()
                 paragraph.enter_context(self.element(role))
             size = line.words[0][0].style.size

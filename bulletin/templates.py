@@ -69,11 +69,23 @@ def _reference(slot: str, bold: bool) -> Piece:
     return Piece(key=key, style=style, bold=bold)
 
 
+def is_template(value: object) -> bool:
+    """True for a parsed template (a non-empty tuple of pieces)."""
+    return isinstance(value, tuple) and bool(value) and isinstance(value[0], Piece)
+
+
 def template_options(options: Mapping[str, Any]) -> Iterator[tuple[str, tuple[Piece, ...]]]:
-    """(name, pieces) of each option of a block that holds a parsed template."""
+    """(name, pieces) of each template a block holds: its template options, each template of a list
+    option (``legend``) and each label of a list of ``{figure, label}`` (``figures``)."""
     for name, value in options.items():
-        if isinstance(value, tuple) and value and isinstance(value[0], Piece):
+        if is_template(value):
             yield name, value
+        elif isinstance(value, tuple):
+            for item in value:
+                if is_template(item):
+                    yield name, item
+                elif isinstance(item, tuple) and len(item) == 2 and is_template(item[1]):
+                    yield name, item[1]
 
 
 def referenced_keys(pieces: tuple[Piece, ...]) -> list[str]:

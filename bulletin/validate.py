@@ -108,14 +108,12 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
                 yield from _no_markup(block, name, piece.text)
             else:
                 yield from _check_reference(block, edition, piece.key, name, used, style=piece.style)
-    labels = [block.options.get("prefix") or ""] + list(block.options.get("legend") or ())
-    labels += [label for _, label in block.options.get("figures") or ()]
-    for label in labels:
-        yield from _no_typed_numbers(block, "label", label)
     for name in ("figure", "target"):
         if block.options.get(name):
             yield from _check_reference(block, edition, block.options[name], name, used, numeric=name != "figure"
                                         or block.type == "key_figure", url=block.type == "link")
+    if block.type == "key_figure" and block.options.get("format") == "compact":
+        yield from _check_reference(block, edition, block.options["figure"], "format", used, style="compact")
     for key, _ in block.options.get("figures") or ():
         yield from _check_reference(block, edition, key, "figures", used, numeric=True)
     yield from _check_series(block, edition)

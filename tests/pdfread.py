@@ -179,6 +179,36 @@ def element_text(elem: pikepdf.Dictionary, texts: dict[tuple[int, int], str], pa
 
 
 @dataclass(frozen=True)
+class TextRun:
+    """A string drawn by one text operator, with its page (0-based), font size and fill colour (#RRGGBB)."""
+
+    page: int
+    text: str
+    size: float
+    color: str
+
+
+def text_runs(path: Path) -> list[TextRun]:
+    """Every string the pages draw, with the size and fill colour it is drawn in."""
+    runs = []
+    with pikepdf.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            fonts = {str(name): _unicode_map(font) for name, font in page.Resources.Font.items()}
+            current, size, color = {}, 0.0, "#000000"
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "Tf":
+                    current, size = fonts[str(operands[0])], float(operands[1])
+                elif op == "rg":
+                    color = "#" + "".join(f"{round(float(v) * 255):02X}" for v in operands)
+                elif op in ("Tj", "TJ"):
+                    strings = operands[0] if op == "TJ" else [operands[0]]
+                    text = "".join(current.get(b, "?") for s in strings if isinstance(s, pikepdf.String) for b in bytes(s))
+                    runs.append(TextRun(index, text, size, color))
+    return runs
+
+
+@dataclass(frozen=True)
 class TextRect:
     """One text object's box (PDF points, bottom-left origin) and the text inside it."""
 

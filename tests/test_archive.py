@@ -308,7 +308,7 @@ def test_archived_pdf_keeps_the_changes_since_earlier_editions(tmp_path: Path) -
     shutil.copytree(ROOT / "tests" / "fixtures" / "editions" / "2022-01", editions / "2022-01")  # FICTITIOUS
     shutil.copytree(EDITION, editions / "2022-02")
     layout = layout_copy(tmp_path)
-    replace_in_file(layout, "id: conventions-communes\n", "id: conventions-communes\n              delta: true\n")
+    replace_in_file(layout, "        id: conventions-communes\n", "        id: conventions-communes\n        delta: true\n")
     built = tmp_path / "construit.pdf"
     assert run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", built).code == 0
     folder = tmp_path / "archive"

@@ -34,8 +34,8 @@ def chart_edition(mini: tuple[Path, Path], chart: str, series: list[str] = (), f
     with (edition / "figures.csv").open("a", encoding="utf-8") as handle:
         handle.writelines(row + "\n" for row in figures)
     text = layout.read_text(encoding="utf-8")
-    head = text[:text.index("pages:")]
-    layout.write_text(head + "pages:\n  - section: \"Graphiques\"\n    accent: coral\n    blocks:\n"
+    head = text[:text.index("sections:")]
+    layout.write_text(head + "sections:\n  - title: \"Graphiques\"\n    accent: coral\n    blocks:\n"
                       + "".join(f"      - {line}\n" for line in chart.strip().splitlines()), encoding="utf-8")
     return edition, layout
 
@@ -260,8 +260,10 @@ def reading(pdf: Path, page: int = 0) -> str:
 def test_a_chart_names_every_source_it_draws(mini: tuple[Path, Path], tmp_path: Path) -> None:
     edition, layout = mini  # ch1 draws c.evol: four points from three sources, and the target c.cible
     text = reading(build_pdf(edition, layout, tmp_path / "mini.pdf", draft=True))
-    assert ("Sources : APVF, 8 juillet 2021 ; Banque des territoires, 25 octobre 2021 ; ANCT, 1er décembre 2021, "
-            "1er février 2022") in text
+    # the chart names every source and date it draws that differs from its page's, grouped by source;
+    # the page's own (the last point's) is stated once, by the page's sources line
+    assert "(APVF, 8 juillet 2021 ; Banque des territoires, 25 octobre 2021 ; ANCT, 1er décembre 2021)" in text
+    assert "Source : ANCT, données au 1er février 2022 sauf mention contraire." in text
     assert "cible : 1 600" in text  # the target line, drawn from its figure, and labelled in the chart's format
 
 
@@ -271,7 +273,9 @@ def test_sources_sharing_a_date_name_it_once(mini: tuple[Path, Path], tmp_path: 
                                                         (2_457_000, "Cerema")])]
     edition, layout = chart_edition(mini, amount_chart("bar", 3), figures=figures)
     text = reading(build_pdf(edition, layout, tmp_path / "bar.pdf"))
-    assert "Sources : Banque des Territoires, ANCT, Cerema, 1er janvier 2022" in text
+    # the page states the first source and the shared date once; the others are named together, without it
+    assert "Source : Banque des Territoires, données au 1er janvier 2022 sauf mention contraire." in text
+    assert "(ANCT, Cerema)" in text and text.count("janvier 2022") == 1
 
 
 IRREGULAR = [("2021-07-01", "850"), ("2021-10-01", "1300"), ("2022-02-01", "1579")]
@@ -334,7 +338,8 @@ def in_half_column(chart: str) -> str:
 
 def test_crowded_bar_values_shrink_to_fit_without_overlap(mini: tuple[Path, Path], tmp_path: Path) -> None:
     values = [912_345 + 1_111 * i for i in range(8)]  # bars of one height: their values side by side
-    edition, layout = chart_edition(mini, in_half_column(amount_chart("bar", len(values))), figures=amounts(values))
+    chart = amount_chart("bar", len(values)).replace("height: 60,", "height: 60, panel: false,")  # the plain chart
+    edition, layout = chart_edition(mini, in_half_column(chart), figures=amounts(values))
     pdf = build_pdf(edition, layout, tmp_path / "bars.pdf")  # asserts that no two labels overlap
     texts = spaces(reading(pdf))
     assert all(f"{v // 1000} {v % 1000:03d} €" in texts for v in values)

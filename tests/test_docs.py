@@ -97,7 +97,7 @@ def test_layout_reference_yaml_examples_parse() -> None:
 def as_layout(example: str) -> str | None:
     """A whole layout made of a YAML example: a list of blocks goes on one page; None if not a layout."""
     data = yaml.safe_load(example)
-    if isinstance(data, dict) and "pages" in data:
+    if isinstance(data, dict) and ("pages" in data or "sections" in data):
         return example
     if isinstance(data, list):
         wrapper = {"document": {"title": "Exemple"}, "pages": [{"section": "Exemple", "blocks": data}]}

@@ -20,7 +20,7 @@ def test_changed_figure_replaces_the_old_value_where_it_was(edition_copy: Path, 
     output = tmp_path / "changed.pdf"
     result = run_cli("build", "--data-dir", edition_copy, "--output", output)
     assert result.code == 0, result.stderr
-    first_page = flat(page_texts(output)[0])
+    first_page = next(flat(t) for t in page_texts(output) if "Les conventions d’adhésion" in t)  # not the cover
     assert "1\u202f602" in first_page
     assert first_page.count("1\u202f602") >= 2  # the key figure and the chart's last point
     assert "1\u202f579" not in " ".join(page_texts(output))
@@ -32,7 +32,7 @@ def test_changed_share_is_read_by_the_sentence_and_the_donut(edition_copy: Path,
     replace_in_file(edition_copy / "figures.csv", "profil.genre.hommes,31,", "profil.genre.hommes,31.5,")
     output = tmp_path / "changed.pdf"
     assert run_cli("build", "--data-dir", edition_copy, "--output", output).code == 0
-    survey_page = flat(page_texts(output)[4])
+    survey_page = next(flat(t) for t in page_texts(output) if "Genre" in t)
     assert survey_page.count("68,5\u202f%") >= 2
     assert "69\u202f%" not in survey_page
 

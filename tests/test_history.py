@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import json
@@ -167,12 +169,15 @@ def test_a_unit_that_changed_is_reported_and_crashes_nothing(tmp_path: Path) -> 
 def test_pdf_shows_deltas_in_french_typography(editions: Path, tmp_path: Path) -> None:
     layout = layout_copy(tmp_path)
     for block_id in ("conventions-communes", "ort-communes", "ort-projets", "financements-anct-bdt"):
-        replace_in_file(layout, f"id: {block_id}\n", f"id: {block_id}\n              delta: true\n")
+        indent = re.search(rf"^( *)(?:- )*id: {block_id}$", layout.read_text(encoding="utf-8"), re.M)
+        assert indent, block_id
+        width = len(indent.group(0)) - len(f"id: {block_id}")
+        replace_in_file(layout, f"id: {block_id}\n", f"id: {block_id}\n{' ' * width}delta: true\n")
     replace_in_file(layout, "figure: ort.communes_projets", "figure: ort.part_communes")  # a share that fell
     output = tmp_path / "deltas.pdf"
     result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
-    text = flat(" ".join(page_texts(output))).replace("\u00a0", " ")
+    text = re.sub(r"[ \r\n]+", " ", flat(" ".join(page_texts(output))).replace("\u00a0", " "))
     assert "+47 depuis janvier 2022" in text
     assert "\u221285 depuis janvier 2022" in text
     assert "\u22125,2\u202fpt depuis janvier 2022" in text
@@ -210,8 +215,11 @@ def test_line_chart_fed_from_earlier_editions(editions: Path, tmp_path: Path) ->
     output = tmp_path / "history.pdf"
     result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
-    first = flat(page_texts(output)[0]).replace("\u00a0", " ")
+    first = next(flat(t) for t in page_texts(output) if "Évolution du nombre" in t).replace("\u00a0", " ")
     assert "déc. 2021" in first and "janv. 2022" in first and "févr." in first  # a tick per month
     assert "données illustratives" not in first.split("Évolution")[1]  # both editions' values are published
-    # each edition's value has its own as-of date: the chart names both
-    assert "Sources : ANCT, 1er décembre 2021, 1er janvier 2022, 1er février 2022" in " ".join(page_texts(output)[0].split())
+    # each edition's value has its own as-of date: the chart names the dates other than its page's, the
+    # page's sources line the page's own
+    page = " ".join(first.split())
+    assert "(ANCT, 1er décembre 2021, 1er janvier 2022)" in page
+    assert "Source : ANCT, données au 1er février 2022 sauf mention contraire." in page

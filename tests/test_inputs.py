@@ -78,10 +78,13 @@ def build(folder: Path, output: Path) -> list[bytes]:
     assert result.code == 0, result.stderr
     with pikepdf.open(output) as pdf:
         printed = [bytes(repr(pdf.docinfo), "utf-8")]
+        numbers = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         for page in pdf.pages:
             printed.append(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)))
             printed.append(repr(sorted(str(f.BaseFont) for f in page.Resources.Font.values())).encode())
-            printed.append(repr([str(a.A.URI) for a in page.get("/Annots", [])]).encode())
+            # a web link's address, or the page a sommaire link leads to
+            printed.append(repr([str(a.A.URI) if "/A" in a else numbers[a.Dest[0].objgen]
+                                 for a in page.get("/Annots", [])]).encode())
     return printed
 
 
@@ -180,4 +183,4 @@ def test_malformed_as_of_is_located(mini: tuple[Path, Path], as_of: str) -> None
     replace_in_file(edition / "figures.csv", "c.montant,11246951.27,eur,2021-12-31,", f"c.montant,11246951.27,eur,{as_of},")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1 and "Traceback" not in result.stderr
-    assert f"figures.csv:5: key 'c.montant': as_of" in result.stderr and "AAAA-MM" in result.stderr
+    assert "figures.csv:5: key 'c.montant': as_of" in result.stderr and "AAAA-MM" in result.stderr

@@ -131,6 +131,7 @@ def _assemble(folder: Path, request: BuildRequest, prepared: Prepared, version: 
     for path in source_files(edition):
         _copy(path, folder / "data" / path.name)
     _copy(layout.path, folder / "layout" / layout.path.name)
+    _copy_images(layout, folder / "layout")
     _copy(theme.path, folder / "theme" / theme.path.name)
     for path in sorted(set(theme.font_files.values())):
         _copy(path, folder / "fonts" / path.name)
@@ -164,6 +165,17 @@ def archived_request(folder: Path) -> BuildRequest:
     layout = next((folder / "layout").glob("*.yaml"))
     theme = next((folder / "theme").glob("*.yaml"))
     return BuildRequest(folder / "data", layout, None, False, folder / "fonts", theme)
+
+
+def _copy_images(layout, target: Path) -> None:  # type: ignore[no-untyped-def]
+    """The logos and images the layout names, at the same place beside the archived layout."""
+    for name in layout.image_files():
+        copy = (target / name).resolve()
+        if not copy.is_relative_to(target.resolve()):
+            raise ArchiveError(Problem(Where(layout.path), f"l’image {name} est hors du dossier de la mise en page : "
+                                       "l’archive ne peut pas la garder à côté d’elle",
+                                       "placez l’image dans le dossier de la mise en page (ou un sous-dossier)"))
+        _copy(layout.path.parent / name, copy)
 
 
 def _copy(source: Path, target: Path) -> None:

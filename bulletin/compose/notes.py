@@ -1,0 +1,53 @@
+"""The sources line at the bottom of each page, and the room it keeps free while the page fills.
+
+Input: the blocks placed on a page (what they print), the edition and the theme. Output: the laid-out
+line « Source : ANCT, données au 1er février 2022 sauf mention contraire. Autres sources : … » and the
+:class:`~bulletin.compose.plan.PlacedPage` with that line set at the bottom of its body.
+"""
+
+from __future__ import annotations
+
+from bulletin import sources
+from bulletin.blocks import BaseBlock, Context
+from bulletin.compose.page import PlacedPage
+from bulletin.edition import Edition
+from bulletin.geometry import Box
+from bulletin.textflow import Fragment, TextLayout, layout_text
+from bulletin.theme import MM, Theme
+
+NOTE_GAP = 3 * MM  # between the last block and the sources line
+
+
+class SourcesNote:
+    """The sources line at the bottom of a page, and the room it takes."""
+
+    def __init__(self, edition: Edition, theme: Theme, width: float) -> None:
+        self.ctx = Context(edition, theme, "blue", edition.folder, reference=sources.reference(edition))
+        self.width = width
+
+    def reference(self, blocks: list[BaseBlock]) -> sources.Reference:
+        """The source and date the page states: those most of its numbers share."""
+        return sources.page_reference([p for block in blocks for p in block.provenances()], self.ctx.ref)
+
+    def layout(self, blocks: list[BaseBlock]) -> TextLayout:
+        """The note for the numbers ``blocks`` print (empty when they print none)."""
+        provenances = [p for block in blocks for p in block.provenances()]
+        if not provenances:
+            return layout_text([], self.width, self.ctx.leading("note"))
+        text = sources.page_line(provenances, self.reference(blocks))
+        if any(p.status == "illustrative" for p in provenances):
+            text += " Les valeurs marquées « données illustratives » ne proviennent pas d’une source publiée."
+        style = self.ctx.style("note", "regular", "muted")
+        return layout_text([Fragment(text, style)], self.width, self.ctx.leading("note"))
+
+    def reserve(self, blocks: list[BaseBlock]) -> float:
+        """Room to keep free at the bottom of a page holding ``blocks``."""
+        height = self.layout(blocks).height
+        return height + NOTE_GAP if height else 0.0
+
+    def page(self, placements: list[tuple[BaseBlock, Box]], body: Box, kind: str = "body") -> PlacedPage:
+        """The placed page with its note set at the bottom of ``body`` (numbered later)."""
+        blocks = [block for block, _ in placements]
+        note = self.layout(blocks)
+        box = Box(body.x, body.bottom - note.height, body.width, note.height)
+        return PlacedPage(0, tuple(placements), note, box, kind, self.reference(blocks))
