@@ -180,4 +180,4 @@ def test_malformed_as_of_is_located(mini: tuple[Path, Path], as_of: str) -> None
     replace_in_file(edition / "figures.csv", "c.montant,11246951.27,eur,2021-12-31,", f"c.montant,11246951.27,eur,{as_of},")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1 and "Traceback" not in result.stderr
-    assert f"figures.csv:5: key 'c.montant': as_of" in result.stderr and "AAAA-MM" in result.stderr
+    assert "figures.csv:5: key 'c.montant': as_of" in result.stderr and "AAAA-MM" in result.stderr
