@@ -28,6 +28,7 @@ from bulletin import __version__
 from bulletin.build import BuildRequest, build, prepare, source_files
 from bulletin.errors import BulletinError, Problem, Where
 from bulletin.files import sha256_file
+from bulletin.project import lock_file
 
 log = logging.getLogger(__name__)
 CATALOGUE = "catalogue.sqlite3"
@@ -142,6 +143,8 @@ def _versions() -> dict[str, str]:
     for package in ("reportlab", "pikepdf", "pyyaml", "openpyxl"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[package] = metadata.version(package)
+    if (lock := lock_file()) is not None:  # the exact versions and hashes `make` installed (README)
+        versions["requirements.lock"] = "sha256:" + sha256_file(lock)
     return versions
 
 

@@ -14,8 +14,10 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,16 +124,12 @@ def atomic_path(output: Path) -> Iterator[Path]:
     """
     created = make_folder(output.parent, output)
     remove_stale_temporaries(output.parent)
-    try:
-        handle, name = tempfile.mkstemp(prefix=temporary_prefix(output.name), suffix=".tmp", dir=output.parent)
-    except OSError as exc:
-        remove_created(output.parent, created)
-        raise RenderError(Problem(Where(output), f"impossible d’écrire : {exc.strerror}",
-                                  "choisissez un emplacement où vous pouvez écrire")) from None
-    os.close(handle)
-    temporary = Path(name)
+    temporary: Path | None = None
     done = False
     try:
+        with signals_deferred():  # a SIGTERM between creating the file and knowing its name would leave it
+            temporary = _created(output, lambda: tempfile.mkstemp(prefix=temporary_prefix(output.name),
+                                                                  suffix=".tmp", dir=output.parent))
         yield temporary
         os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes 0600; a PDF is for sharing
         os.replace(temporary, output)
@@ -139,7 +137,8 @@ def atomic_path(output: Path) -> Iterator[Path]:
     except OSError as exc:
         raise RenderError(Problem(Where(output), f"cannot write: {exc.strerror}", "choose a writable path")) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         if not done:
             remove_created(output.parent, created)
 
@@ -150,18 +149,44 @@ def staging_folder(final: Path) -> Iterator[Path]:
     (with the folders created for it, if ``final`` did not appear)."""
     created = make_folder(final.parent, final)
     remove_stale_temporaries(final.parent)
+    staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=temporary_prefix(final.name), suffix=".tmp", dir=final.parent))
-    except OSError as exc:
-        remove_created(final.parent, created)
-        raise RenderError(Problem(Where(final), f"impossible d’écrire : {exc.strerror}",
-                                  "choisissez un emplacement où vous pouvez écrire")) from None
-    try:
+        with signals_deferred():
+            staging = _created(final, lambda: tempfile.mkdtemp(prefix=temporary_prefix(final.name), suffix=".tmp",
+                                                               dir=final.parent))
         yield staging
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if not final.exists():
             remove_created(final.parent, created)
+
+
+def _created(final: Path, make) -> Path:  # type: ignore[no-untyped-def]
+    """The path of the temporary file or folder ``make()`` creates (a file descriptor is closed)."""
+    try:
+        made = make()
+    except OSError as exc:
+        raise RenderError(Problem(Where(final), f"impossible d’écrire : {exc.strerror}",
+                                  "choisissez un emplacement où vous pouvez écrire")) from None
+    if isinstance(made, tuple):
+        os.close(made[0])
+        made = made[1]
+    return Path(made)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT back (delivered on exit) while a temporary is created and named."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def current_umask() -> int:
