@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -232,9 +233,11 @@ def _merge(base: Path, partner: dict[str, Table | None]) -> tuple[dict[str, Tabl
     return {"figures": figures, "series": series}, changes
 
 
-def _merge_rows(base: Table | None, partner: Table | None, key: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    """Rows of ``base`` with the partner's rows of the same key replacing them, new keys appended."""
-    found: dict = {"added": [], "changed": [], "same": 0}  # type: ignore[type-arg]
+def _merge_rows(base: Table | None, partner: Table | None,
+                key: tuple[str, ...]) -> tuple[Table | None, dict[str, Any]]:
+    """Rows of ``base`` with the partner's rows of the same key replacing them, new keys appended;
+    and what was ``added`` (names), ``changed`` ((name, old, new)) and left the ``same`` (a count)."""
+    found: dict[str, Any] = {"added": [], "changed": [], "same": 0}
     if base is None or partner is None:
         return base or partner, found
     rows = list(base.rows)
