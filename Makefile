@@ -1,10 +1,14 @@
 # Two commands on a fresh machine: `make bulletin` and `make test`.
+# Dependencies are installed from requirements.lock (exact versions and hashes, generated from
+# pyproject.toml: see "Reproducible installs" in README.md), then the project itself without them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# -qq: errors only (a site pip configuration naming missing index folders warns once per package)
+PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
 
-.PHONY: bulletin test check preview lint clean references
+.PHONY: bulletin test check preview lint lock clean references
 
 bulletin: $(STAMP)
 	$(BIN)/python make_bulletin.py build
@@ -23,16 +27,25 @@ preview: $(STAMP)
 references: $(STAMP)
 	$(BIN)/python tests/references.py
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/ruff check bulletin tests benchmarks --select F,E9
 	$(BIN)/mypy bulletin
+
+# Regenerate requirements.lock after changing the dependencies in pyproject.toml (pip-tools, from PyPI,
+# in a throwaway venv so that it never enters the project's own environment).
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip -qq --disable-pip-version-check install pip-tools==7.6.2
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
+	    --extra dev --all-build-deps --no-emit-index-url --no-emit-find-links \
+	    --output-file requirements.lock pyproject.toml
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf out .pytest_cache

@@ -21,6 +21,7 @@ from bulletin.compose.checks import accent_problems
 from bulletin.compose.furniture import furniture_problems
 from bulletin import __version__
 from bulletin.files import atomic_path
+from bulletin.outputs import input_files, refuse_over_inputs
 from bulletin.pdfa import PdfIdentity, finalize_pdf
 from bulletin.render import RenderOptions, document_title, render_pdf
 from bulletin.theme import Theme, load_theme
@@ -39,6 +40,7 @@ class BuildRequest:
     draft: bool = False
     fonts_dir: Path | None = None
     theme_path: Path | None = None  # default: the layout's theme
+    out_dir: Path = Path("out")  # where the PDF goes when ``output`` is not given
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,8 @@ class Prepared:
 
 
 def default_output(request: BuildRequest, edition: Edition) -> Path:
-    """``out/<layout name>-<YYYY-MM>.pdf``."""
-    return Path("out") / f"{request.layout_path.stem}-{edition.month}.pdf"
+    """``<out folder>/<layout name>-<YYYY-MM>.pdf`` (``out/`` of the current folder unless the project says)."""
+    return request.out_dir / f"{request.layout_path.stem}-{edition.month}.pdf"
 
 
 def prepare(request: BuildRequest) -> Prepared:
@@ -82,6 +84,7 @@ def build(request: BuildRequest) -> tuple[Path, Prepared]:
     """Build the PDF (render, then post-process to PDF/A-3b); return its path and what it was made from."""
     prepared = prepare(request)
     output = request.output or default_output(request, prepared.edition)
+    refuse_over_inputs(output, read_files(prepared), "--output" if request.output else "out")
     with atomic_path(output) as temporary:
         structure = render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, temporary,
                                RenderOptions(draft=request.draft))
@@ -94,6 +97,13 @@ def source_files(edition: Edition) -> tuple[Path, ...]:
     """The files of the edition folder that the PDF carries as its source data."""
     names = ("edition.yaml", "figures.csv", "series.csv", "edition.xlsx")
     return tuple(edition.folder / name for name in names if (edition.folder / name).is_file())
+
+
+def read_files(prepared: Prepared) -> list[Path]:
+    """Every file the build reads: the output may be none of them."""
+    layout, theme = prepared.layout, prepared.theme
+    images = [layout.path.parent / str(b.options["path"]) for b in layout.blocks() if b.type == "image"]
+    return input_files(prepared.edition.folder, layout.path, theme.path, theme.font_files.values(), images)
 
 
 def identity(prepared: Prepared) -> PdfIdentity:

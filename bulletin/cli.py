@@ -9,17 +9,27 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
+import re
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin import __version__
-from bulletin.build import BuildRequest, build, check
+from bulletin.build import BuildRequest, build, check, read_files
 from bulletin.edition import MONTH_PATTERN, load_edition
-from bulletin.errors import BulletinError, Problem, Where
+from bulletin.errors import BulletinError, Problem, RenderError, Where
+from bulletin.files import make_folder, staging_folder
 from bulletin.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
+from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
+from bulletin.project import Project, current_project, init_project
 from bulletin.recipients import read_recipients
 from bulletin.report import FORMATS, render_changes
+
+if TYPE_CHECKING:
+    from bulletin.importer import Created
 
 log = logging.getLogger("bulletin")
 
@@ -27,7 +37,11 @@ EXAMPLES = {
     "build": "example: make_bulletin.py build --edition 2022-02 --output out/pvd-2022-02.pdf",
     "check": "example: make_bulletin.py check --data-dir data/editions/2022-02",
     "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
-    "import": "example: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
+    "import": "examples: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15 ; "
+              "make_bulletin.py import figures.csv series.csv --edition 2022-03 ; "
+              "make_bulletin.py import anah-mars.xlsx --onto 2022-03 --edition 2022-04",
+    "new": "example: make_bulletin.py new 2022-03 --published 2022-03-15",
+    "init": "example: make_bulletin.py init ~/bulletin-pvd   (puis : cd ~/bulletin-pvd && bulletin build)",
     "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv  (default: the latest "
             "edition against the one before)",
     "send": "examples: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send) ; "
@@ -41,9 +55,8 @@ EXAMPLES = {
 
 
 def project_root() -> Path:
-    """The folder holding data/ and layouts/: the current one if it has them, else the package's."""
-    here = Path.cwd()
-    return here if (here / "layouts").is_dir() else Path(__file__).resolve().parent.parent
+    """The project's folder: that of bulletin.toml, else the current one if it has layouts/, else the package's."""
+    return current_project().root
 
 
 def latest_edition(editions: Path) -> Path:
@@ -66,6 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=helptext, description=helptext, epilog=EXAMPLES[name])
         _common_options(sub, name)
     _import_parser(commands)
+    _new_parser(commands)
+    _init_parser(commands)
     _diff_parser(commands)
     _archive_parser(commands)
     _send_parser(commands)
@@ -83,14 +98,14 @@ def _send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     mode.add_argument("--status", action="store_true", help="list who received which version, who failed, who waits")
     sub.add_argument("--erratum", action="store_true",
                      help="send the rectificatif of the latest version to those who received an earlier one")
-    sub.add_argument("--archive-dir", metavar="DIR", type=Path, default=Path("archive"), help="default: archive/")
+    sub.add_argument("--archive-dir", metavar="DIR", type=Path, help="default: archive/ (or bulletin.toml's)")
     sub.add_argument("--config", metavar="FILE", type=Path, help="mail settings (default: layouts/pvd-mail.yaml)")
     sub.add_argument("--smtp-host", metavar="HOST")
     sub.add_argument("--smtp-port", metavar="PORT")
     sub.add_argument("--smtp-security", metavar="none|starttls|tls")
     sub.add_argument("--retry-delay", metavar="SECONDS", help="first retry delay (doubles each time)")
     sub.add_argument("--max-size-mb", metavar="MB", help="largest encoded message (default 10)")
-    sub.add_argument("--out-dir", metavar="DIR", type=Path, default=Path("out") / "mail",
+    sub.add_argument("--out-dir", metavar="DIR", type=Path,
                      help="dry run: where the .eml files go (default: out/mail)")
 
 
@@ -103,8 +118,9 @@ def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: igno
     sub.add_argument("--edition", metavar="YYYY-MM", help="edition to archive (default: the latest)")
     sub.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
     sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML")
+    sub.add_argument("--theme", metavar="FILE", type=Path, help="thème YAML (par défaut : celui du gabarit)")
     sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files")
-    sub.add_argument("--archive-dir", metavar="DIR", type=Path, default=Path("archive"), help="default: archive/")
+    sub.add_argument("--archive-dir", metavar="DIR", type=Path, help="default: archive/ (or bulletin.toml's)")
     sub.add_argument("--reissue", action="store_true",
                      help="archive a corrected version of an archived month, beside the earlier ones")
     sub.add_argument("--reason", metavar="TEXT", help="with --reissue: what was corrected (one line)")
@@ -113,12 +129,29 @@ def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: igno
 
 
 def _import_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "turn a workbook (.xlsx) or a CSV export into a new edition folder (never overwrites)"
+    text = "turn a workbook (.xlsx) or CSV exports into a new edition folder (never overwrites)"
     sub = commands.add_parser("import", help=text, description=text, epilog=EXAMPLES["import"])
-    sub.add_argument("file", type=Path, help=".xlsx workbook (sheets figures, series) or a figures/series CSV")
+    sub.add_argument("files", metavar="FILE", type=Path, nargs="+",
+                     help="un classeur .xlsx (feuilles figures et series), ou figures.csv et series.csv")
     sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="month of the new edition")
+    sub.add_argument("--onto", metavar="YYYY-MM",
+                     help="compléter une copie de cette édition avec les données (partielles) du partenaire")
     sub.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (default: today)")
     sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
+
+
+def _new_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "préparer l’édition d’un nouveau mois en recopiant la dernière (jamais d’écrasement)"
+    sub = commands.add_parser("new", help=text, description=text, epilog=EXAMPLES["new"])
+    sub.add_argument("month", metavar="YYYY-MM", help="le mois de la nouvelle édition")
+    sub.add_argument("--published", metavar="YYYY-MM-DD", help="date de publication (par défaut : aujourd’hui)")
+    sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
+
+
+def _init_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    text = "créer un projet complet (bulletin.toml, gabarits, thème, polices, édition d’exemple)"
+    sub = commands.add_parser("init", help=text, description=text, epilog=EXAMPLES["init"])
+    sub.add_argument("directory", metavar="DIR", type=Path, help="dossier à créer (nouveau ou vide)")
 
 
 def _diff_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -135,6 +168,7 @@ def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
     where.add_argument("--edition", metavar="YYYY-MM", help="edition month (default: the latest in data/editions)")
     where.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
     sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML (default: layouts/pvd-chiffres-cles.yaml)")
+    sub.add_argument("--theme", metavar="FILE", type=Path, help="thème YAML (par défaut : celui du gabarit)")
     sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files (e.g. Marianne)")
     if name != "check":
         sub.add_argument("--output", metavar="PATH", type=Path,
@@ -144,17 +178,30 @@ def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
 
 
 def request_from(args: argparse.Namespace) -> BuildRequest:
-    """Turn parsed arguments into a build request, resolving defaults."""
-    root = project_root()
+    """Turn parsed arguments into a build request, resolving defaults (options, then bulletin.toml)."""
+    project: Project = args.project
     if args.data_dir:
         edition_dir = args.data_dir
     elif args.edition:
-        edition_dir = root / "data" / "editions" / _month(args.edition, "--edition")
+        edition_dir = project.editions / _month(args.edition, "--edition")
     else:
-        edition_dir = latest_edition(root / "data" / "editions")
-    layout = args.layout or root / "layouts" / "pvd-chiffres-cles.yaml"
+        edition_dir = latest_edition(project.editions)
     output = getattr(args, "output", None) if args.command == "build" else None
-    return BuildRequest(edition_dir, layout, output, getattr(args, "draft", False), args.fonts_dir)
+    return BuildRequest(edition_dir, args.layout, output, getattr(args, "draft", False), args.fonts_dir,
+                        args.theme, project.out)
+
+
+def apply_project(args: argparse.Namespace) -> Project:
+    """Fill the options not given from bulletin.toml (or the defaults): the command line wins."""
+    project = current_project()
+    defaults = {"editions_dir": project.editions, "layout": project.layout, "theme": project.theme,
+                "fonts_dir": project.fonts, "archive_dir": project.archive, "config": project.mail,
+                "out_dir": project.out / "mail"}
+    for name, value in defaults.items():
+        if getattr(args, name, "absent") is None:
+            setattr(args, name, value)
+    args.project = project
+    return project
 
 
 def _month(text: str, option: str) -> str:
@@ -163,18 +210,77 @@ def _month(text: str, option: str) -> str:
     return text
 
 
+def _published(args: argparse.Namespace) -> dt.date | None:
+    if not args.published:
+        return None
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.published):  # fromisoformat takes « 20220315 »
+            raise ValueError(args.published)
+        return dt.date.fromisoformat(args.published)
+    except ValueError:
+        raise BulletinError(f"--published {args.published!r} is not a date YYYY-MM-DD") from None
+
+
+def _guard_new_edition(args: argparse.Namespace, sources: list[Path]) -> None:
+    """The editions folder may not be an edition folder (or inside one), nor in the archive."""
+    refuse_over_inputs(args.editions_dir, sources, "--editions-dir")
+    refuse_inside_archive(args.editions_dir, "--editions-dir", args.project.archive)
+
+
 def _import(args: argparse.Namespace) -> int:
     from bulletin.importer import import_edition
 
-    published = None
-    if args.published:
-        try:
-            published = dt.date.fromisoformat(args.published)
-        except ValueError:
-            raise BulletinError(f"--published {args.published!r} is not a date YYYY-MM-DD") from None
-    editions = args.editions_dir or project_root() / "data" / "editions"
-    folder = import_edition(args.file, _month(args.edition, "--edition"), editions, published)
-    print(f"Created {folder}. Next: make_bulletin.py check --edition {args.edition}")
+    month = _month(args.edition, "--edition")
+    onto = _month(args.onto, "--onto") if args.onto else None
+    _guard_new_edition(args, args.files)
+    created = import_edition(args.files, month, args.editions_dir, _published(args), onto)
+    if onto:
+        _print_changes(created, onto)
+    print(f"Created {created.folder}. Next: make_bulletin.py check --edition {month}")
+    return 0
+
+
+def _print_changes(created: Created, onto: str) -> None:
+    changes = created.changes
+    print(f"Édition {created.folder.name} créée à partir de {onto}, complétée par les données du partenaire :")
+    for key, old, new in changes.changed:
+        print(f"  modifié : {key} : {old} → {new}" if old else f"  modifié : {key} (champs : {new})")
+    for key in changes.added:
+        print(f"  ajouté : {key}")
+    for point, old, new in changes.points_changed:
+        print(f"  point de série modifié : {point} : {old} → {new}" if old else
+              f"  point de série modifié : {point} (champs : {new})")
+    for point in changes.points_added:
+        print(f"  point de série ajouté : {point}")
+    print(f"{len(changes.changed)} chiffre(s) modifié(s), {len(changes.added)} ajouté(s), "
+          f"{len(changes.points_changed)} point(s) de série modifié(s), {len(changes.points_added)} ajouté(s), "
+          f"{changes.unchanged} ligne(s) identique(s).")
+
+
+def _new(args: argparse.Namespace) -> int:
+    from bulletin.importer import new_edition
+
+    month = _month(args.month, "new")
+    _guard_new_edition(args, [])
+    created = new_edition(month, args.editions_dir, _published(args))
+    source = created.based_on.name if created.based_on else "?"
+    print(f"Édition {month} créée dans {created.folder}, copie de {source} (NOTES.md n’est pas recopié).")
+    print("À faire maintenant :")
+    for step in (f"edition.yaml : relisez published: ({_published(args) or dt.date.today()}), réécrivez notes: "
+                 "(et as_of: s’il y est)",
+                 "figures.csv : pour chaque chiffre qui change, value, as_of, et source, status, note si besoin",
+                 f"series.csv : un point par série mensuelle pour {month} (x = {month}-01)",
+                 f"make_bulletin.py check --edition {month}, puis diff --from {source} --to {month}",
+                 f"make_bulletin.py build --edition {month} et preview --edition {month} : regardez chaque page"):
+        print(f"  - {step}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    files = init_project(args.directory)
+    print(f"Projet créé dans {args.directory} ({len(files)} fichiers : bulletin.toml, layouts/, fonts/, "
+          "data/editions/).")
+    print(f"Ensuite : cd {args.directory} && bulletin check && bulletin build")
     return 0
 
 
@@ -338,9 +444,14 @@ def _status(args: argparse.Namespace, month: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Execute one sub-command; return the exit code."""
-    if args.command in ("import", "diff", "archive", "send"):
-        return {"import": _import, "diff": _diff, "archive": _archive, "send": _send}[args.command](args)
+    if args.command == "init":
+        return _init(args)
+    apply_project(args)
+    if args.command in ("import", "new", "diff", "archive", "send"):
+        return {"import": _import, "new": _new, "diff": _diff, "archive": _archive, "send": _send}[args.command](args)
     request = request_from(args)
+    if args.command == "build" and request.output is not None:
+        refuse_inside_archive(request.output, "--output", args.project.archive)
     if args.command == "check":
         for warning in check(request):
             print(f"Warning: {warning}", file=sys.stderr)
@@ -357,14 +468,42 @@ def run(args: argparse.Namespace) -> int:
 def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
     from bulletin.preview import render_png
 
-    with tempfile.TemporaryDirectory() as folder:
-        pdf = Path(folder) / "preview.pdf"
-        _, prepared = build(BuildRequest(request.edition_dir, request.layout_path, pdf, request.draft, request.fonts_dir))
-        target = args.output or Path("out") / "preview" / prepared.edition.month
-        pngs = render_png(pdf, target)
+    target: Path | None = args.output
+    if target is not None:  # refused before anything is built
+        refuse_over_inputs(target, [], "--output")
+        refuse_inside_archive(target, "--output", args.project.archive)
+    with tempfile.TemporaryDirectory(prefix="bulletin-preview-") as scratch:
+        try:
+            _, prepared = build(BuildRequest(request.edition_dir, request.layout_path, Path(scratch) / "preview.pdf",
+                                             request.draft, request.fonts_dir, request.theme_path))
+        except RenderError as exc:  # the PDF is only a scratch file: say what could not be made
+            raise RenderError(Problem(Where(target or request.out_dir / "preview"), "impossible de préparer les pages "
+                                      f"(fichier temporaire : {exc.problems[0].message})",
+                                      "libérez de la place dans le dossier temporaire (TMPDIR)")) from None
+        target = target or request.out_dir / "preview" / prepared.edition.month
+        refuse_unsafe_output(target, read_files(prepared), "--output", args.project.archive)
+        with staging_folder(target) as staging:  # pages are rendered beside the target, then moved in
+            try:
+                pngs = _move_pages(render_png(Path(scratch) / "preview.pdf", staging), target)
+            except OSError as exc:
+                raise RenderError(Problem(Where(target), f"impossible d’écrire les pages : {exc.strerror}",
+                                          "libérez de la place ou choisissez un dossier où vous pouvez écrire")) from None
     _warn(prepared.warnings)
     print(f"Wrote {len(pngs)} PNG pages to {target}.")
     return 0
+
+
+def _move_pages(pngs: list[Path], target: Path) -> list[Path]:
+    """Move the rendered pages into ``target`` (each rename atomic); drop pages left from a longer preview."""
+    make_folder(target)
+    moved = []
+    for png in pngs:
+        os.replace(png, target / png.name)
+        moved.append(target / png.name)
+    for stale in target.glob("page-[0-9][0-9].png"):
+        if stale not in moved:
+            stale.unlink()
+    return moved
 
 
 def _warn(warnings: list[Problem]) -> None:
@@ -372,18 +511,43 @@ def _warn(warnings: list[Problem]) -> None:
         print(f"Warning: {warning}", file=sys.stderr)
 
 
+class Interrupted(BaseException):
+    """SIGTERM received: unwinds like Ctrl-C, so every temporary file is removed on the way out."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+def _tolerant_streams() -> None:
+    """A terminal or pipe that cannot encode « é » (PYTHONIOENCODING=ascii…) gets « \\xe9 », not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``make_bulletin.py`` and the ``bulletin`` console script."""
+    _tolerant_streams()
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     logging.addLevelName(logging.WARNING, "Warning")
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return run(args)
     except BulletinError as exc:
         for problem in exc.problems:
             print(f"Error: {problem}", file=sys.stderr)
         return 1
+    except (KeyboardInterrupt, Interrupted) as exc:
+        cause = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+        print(f"Error: interrompu ({cause}) : la commande n’a pas abouti et ses fichiers temporaires ont été "
+              "supprimés\n  hint: relancez-la", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

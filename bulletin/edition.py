@@ -24,7 +24,10 @@ STATUSES = ("published", "provisional", "derived", "illustrative")
 FIGURE_COLUMNS = ("key", "value", "unit", "as_of", "source", "status", "note")
 SERIES_COLUMNS = ("series", "x", "value", "unit", "as_of", "source", "status", "note")
 SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|mailto:[^\s<>\"'@]+@[^\s<>\"']+)$", re.IGNORECASE)
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # an edition month, YYYY-MM
+MONTH_PATTERN = re.compile(r"\A[0-9]{4}-(0[1-9]|1[0-2])\Z")  # an edition month, YYYY-MM (ASCII digits, no newline)
+# The documented plain forms of numbers: ASCII digits, a dot for decimals, no exponent, no grouping.
+WHOLE_NUMBER = re.compile(r"\A[0-9]{1,15}\Z")
+DECIMAL_NUMBER = re.compile(r"\A-?[0-9]{1,15}(\.[0-9]{1,12})?\Z")
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 Value = int | Decimal | dt.date | str
@@ -189,7 +192,7 @@ def parse_value(text: str, unit: str) -> Value:
     """Turn the CSV text of a value into the Python value its unit implies (ValueError if not)."""
     text = text.strip()
     if unit in ("count", "year"):
-        if not re.fullmatch(r"\d+", text):
+        if not WHOLE_NUMBER.match(text):
             raise ValueError(f"{text!r} is not a non-negative whole number")
         return int(text)
     if unit in ("percent", "eur"):
@@ -197,7 +200,7 @@ def parse_value(text: str, unit: str) -> Value:
     if unit == "date":
         return parse_iso_date(text)
     if unit == "month":
-        if not re.fullmatch(r"\d{4}-\d{2}", text):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
             raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
         return parse_iso_date(text + "-01")
     if not text:
@@ -206,12 +209,15 @@ def parse_value(text: str, unit: str) -> Value:
 
 
 def _parse_decimal(text: str, unit: str) -> Decimal:
+    # Checked before Decimal() sees it: Decimal accepts « 1E+999999999 » (whose printing takes
+    # minutes and gigabytes), « ١٢ », « 1_000 », « NaN »; only the documented plain form passes.
+    if not DECIMAL_NUMBER.match(text):
+        raise ValueError(f"{text!r} is not a number (use a dot for decimals, no spaces)"
+                         + (" ; écrivez le nombre en chiffres, sans exposant" if re.search(r"[eE]", text) else ""))
     try:
         number = Decimal(text)
-    except InvalidOperation:
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise ValueError(f"{text!r} is not a number (use a dot for decimals, no spaces)") from None
-    if not number.is_finite():
-        raise ValueError(f"{text!r} is not a finite number")
     if unit == "percent" and not 0 <= number <= 100:
         raise ValueError(f"{text} is not a percentage between 0 and 100")
     if unit == "eur" and (number < 0 or number.as_tuple().exponent < -2):  # type: ignore[operator]
@@ -234,11 +240,13 @@ def read_edition(folder: Path, tables: Mapping[str, Table | None] | None = None)
     problems: list[Problem] = []
     meta = _read_meta(folder, problems)
     broken: set[str] = set()
-    tables = tables if tables is not None else _tables(folder, problems)
+    tables = usable_tables(tables if tables is not None else read_tables(folder, problems), problems)
     figures = _read_figures(tables["figures"], problems, broken)
     series = _read_series(tables["series"], problems)
+    if None in tables.values():  # an unreadable table: report the root cause, not its consequences
+        raise DataError(problems)
     reference = meta.get("reference_population")
-    if reference is not None and (not isinstance(reference, str) or reference not in figures):
+    if reference is not None and reference not in broken and (not isinstance(reference, str) or reference not in figures):
         reference = str(reference)
         problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
                                 f"reference_population {reference!r} is not a key of figures.csv",
@@ -319,8 +327,13 @@ def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> No
         problems.append(Problem(Where(path, meta.line_of("edition")),
                                 f"edition {edition!r} is not a month YYYY-MM", 'write e.g. edition: "2022-02"'))
     meta["edition"] = edition
+    _check_folder_month(path, meta, problems)
     published = meta.get("published")
-    if "published" in meta and not isinstance(published, dt.date):
+    if isinstance(published, dt.datetime):  # YAML reads « 2022-02-15 10:00 » as a date and time
+        problems.append(Problem(Where(path, meta.line_of("published")), f"published: « {published} » contient "
+                                "une heure", "écrivez seulement la date, AAAA-MM-JJ (par exemple 2022-02-15)"))
+        meta["published"] = published.date()
+    elif "published" in meta and not isinstance(published, dt.date):
         try:
             meta["published"] = parse_iso_date(str(published))
         except ValueError as exc:
@@ -348,7 +361,17 @@ def _check_as_of(path: Path, meta: Located, problems: list[Problem]) -> None:
     meta["as_of"] = as_of
 
 
-def _tables(folder: Path, problems: list[Problem]) -> dict[str, Table | None]:
+def _check_folder_month(path: Path, meta: Located, problems: list[Problem]) -> None:
+    """A folder named like a month holds that month's edition: a copied folder whose edition.yaml still
+    names the old month would otherwise build (and overwrite) the old month's PDF."""
+    folder, edition = path.parent.name, meta["edition"]
+    if MONTH_PATTERN.match(folder) and MONTH_PATTERN.match(edition) and folder != edition:
+        problems.append(Problem(Where(path, meta.line_of("edition")),
+                                f"edition: « {edition} » mais le dossier s’appelle « {folder} »",
+                                f"écrivez edition: \"{folder}\" (ou renommez le dossier)"))
+
+
+def read_tables(folder: Path, problems: list[Problem]) -> dict[str, Table | None]:
     """The figures and series tables, from the CSV files or from ``edition.xlsx``."""
     workbook, csvs = folder / "edition.xlsx", [folder / "figures.csv", folder / "series.csv"]
     if workbook.exists() and any(p.exists() for p in csvs):
@@ -376,9 +399,19 @@ def _csv_table(path: Path, problems: list[Problem]) -> Table | None:
         return None
 
 
+def usable_tables(tables: Mapping[str, Table | None], problems: list[Problem]) -> dict[str, Table | None]:
+    """The figures and series tables, None for one that is missing or whose header is wrong (reported)."""
+    usable: dict[str, Table | None] = {}
+    for name, columns in (("figures", FIGURE_COLUMNS), ("series", SERIES_COLUMNS)):
+        table = tables.get(name)
+        usable[name] = table if table is not None and _header_ok(table.where, table.columns, columns,
+                                                                 problems) else None
+    return usable
+
+
 def _rows(table: Table | None, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[Row]:
-    """Rows of a table whose header must be exactly ``columns``; bad lines are reported."""
-    if table is None or not _header_ok(table.where, table.columns, columns, problems):
+    """Rows of a table (whose header was checked by :func:`_usable`); bad lines are reported."""
+    if table is None:
         return
     for row in table.rows:
         if not row.complete:
@@ -403,31 +436,30 @@ def _header_ok(where: Where, header: tuple[str, ...], columns: tuple[str, ...], 
     return True
 
 
-def _provenance(where: Where, row: Mapping[str, str], label: str,
-                problems: list[Problem]) -> tuple[dt.date, str, str] | None:
+def _provenance(line: Row, label: str, problems: list[Problem]) -> tuple[dt.date, str, str] | None:
     """Parse as_of, source and status of a row; report what is wrong."""
-    ok = True
+    ok, row = True, line.cells
     try:
         as_of = parse_as_of(row["as_of"].strip())
     except ValueError as exc:
-        problems.append(Problem(where, f"{label}: as_of {exc}",
+        problems.append(Problem(line.where_of("as_of"), f"{label}: as_of {exc}",
                                 "écrivez la date AAAA-MM-JJ (2021-09-30), ou AAAA-MM / AAAA si seul le mois "
                                 "ou l’année est connu"))
         ok = False
     if not row["source"].strip():
-        problems.append(Problem(where, f"{label}: source is empty", "name who produced the figure (ANCT, Anah…)"))
+        problems.append(Problem(line.where_of("source"), f"{label}: source is empty", "name who produced the figure (ANCT, Anah…)"))
         ok = False
     status = row["status"].strip()
     if status not in STATUSES:
-        problems.append(Problem(where, f"{label}: unknown status {status!r}", f"use one of: {', '.join(STATUSES)}"))
+        problems.append(Problem(line.where_of("status"), f"{label}: unknown status {status!r}", f"use one of: {', '.join(STATUSES)}"))
         ok = False
     return (as_of, row["source"].strip(), status) if ok else None
 
 
-def _unit_of(where: Where, row: Mapping[str, str], label: str, problems: list[Problem]) -> str | None:
-    unit = row["unit"].strip()
+def _unit_of(line: Row, label: str, problems: list[Problem]) -> str | None:
+    unit = line.cells["unit"].strip()
     if unit not in UNITS:
-        problems.append(Problem(where, f"{label}: unknown unit {unit!r}", f"use one of: {', '.join(UNITS)}"))
+        problems.append(Problem(line.where_of("unit"), f"{label}: unknown unit {unit!r}", f"use one of: {', '.join(UNITS)}"))
         return None
     return unit
 
@@ -435,32 +467,33 @@ def _unit_of(where: Where, row: Mapping[str, str], label: str, problems: list[Pr
 def _read_figures(table: Table | None, problems: list[Problem], broken: set[str]) -> dict[str, Figure]:
     figures: dict[str, Figure] = {}
     for row in _rows(table, FIGURE_COLUMNS, problems):
-        figure = _figure_from_row(row.where, row.cells, problems)
+        figure = _figure_from_row(row, problems)
         if figure is None:
             broken.add(row.cells["key"].strip())
             continue
         if figure.key in figures:
-            problems.append(Problem(figure.where, f"duplicate key {figure.key!r} (first at line {figures[figure.key].where.line})",
+            problems.append(Problem(row.where_of("key"), f"duplicate key {figure.key!r} (first at line {figures[figure.key].where.line})",
                                     "keep one line per key"))
             continue
         figures[figure.key] = figure
     return figures
 
 
-def _figure_from_row(where: Where, row: Mapping[str, str], problems: list[Problem]) -> Figure | None:
+def _figure_from_row(line: Row, problems: list[Problem]) -> Figure | None:
+    row, where = line.cells, line.where
     key = row["key"].strip()
     if not KEY_PATTERN.match(key):
-        problems.append(Problem(where, f"key {key!r} is not a dotted lowercase identifier",
+        problems.append(Problem(line.where_of("key"), f"key {key!r} is not a dotted lowercase identifier",
                                 "use letters, digits and underscores separated by dots, e.g. conventions.signees"))
         return None
-    unit = _unit_of(where, row, f"key {key!r}", problems)
-    provenance = _provenance(where, row, f"key {key!r}", problems)
+    unit = _unit_of(line, f"key {key!r}", problems)
+    provenance = _provenance(line, f"key {key!r}", problems)
     if unit is None or provenance is None:
         return None
     try:
         value = parse_value(row["value"], unit)
     except ValueError as exc:
-        problems.append(Problem(where, f"key {key!r}: value {exc}", _value_hint(unit)))
+        problems.append(Problem(line.where_of("value"), f"key {key!r}: value {exc}", _value_hint(unit)))
         return None
     return Figure(key, value, unit, *provenance, note=row["note"].strip(), where=where)
 
@@ -479,27 +512,30 @@ def _value_hint(unit: str) -> str:
 def _read_series(table: Table | None, problems: list[Problem]) -> dict[str, tuple[SeriesPoint, ...]]:
     series: dict[str, list[SeriesPoint]] = {}
     for row in _rows(table, SERIES_COLUMNS, problems):
-        point = _point_from_row(row.where, row.cells, problems)
+        point = _point_from_row(row, problems)
         if point is not None:
             series.setdefault(point.series, []).append(point)
     return {name: _sorted_points(points, problems) for name, points in series.items()}
 
 
-def _point_from_row(where: Where, row: Mapping[str, str], problems: list[Problem]) -> SeriesPoint | None:
+def _point_from_row(line: Row, problems: list[Problem]) -> SeriesPoint | None:
+    row, where = line.cells, line.where
     name = row["series"].strip()
     label = f"series {name!r}"
     if not KEY_PATTERN.match(name):
-        problems.append(Problem(where, f"series name {name!r} is not a dotted lowercase identifier",
+        problems.append(Problem(line.where_of("series"), f"series name {name!r} is not a dotted lowercase identifier",
                                 "use letters, digits and underscores separated by dots"))
         return None
-    unit = _unit_of(where, row, label, problems)
-    provenance = _provenance(where, row, label, problems)
-    x_text = row["x"].strip()
+    unit = _unit_of(line, label, problems)
+    provenance = _provenance(line, label, problems)
+    x_text, column = row["x"].strip(), "x"
     try:
-        x: dt.date | str = parse_iso_date(x_text) if re.match(r"^\d{4}-", x_text) else x_text
+        x: dt.date | str = parse_iso_date(x_text) if re.match(r"^[0-9]{4}-", x_text) else x_text
+        column = "value"
         value = _parse_decimal(row["value"].strip(), unit or "count")
     except ValueError as exc:
-        problems.append(Problem(where, f"{label}: {exc}", "x is a date YYYY-MM-DD or a label; value a number"))
+        problems.append(Problem(line.where_of(column), f"{label}: {exc}",
+                                "x is a date YYYY-MM-DD or a label; value a number"))
         return None
     if unit is None or provenance is None or not x_text:
         return None

@@ -17,10 +17,12 @@ class Where:
     path: Path | str
     line: int | None = None
     sheet: str | None = None  # for a workbook: the sheet, and ``line`` is the spreadsheet row
+    cell: str | None = None  # for a workbook: the cell, e.g. « B13 »
 
     def __str__(self) -> str:
         if self.sheet:
-            return f"{self.path}, sheet {self.sheet!r}" + (f", row {self.line}" if self.line else "")
+            place = f", cellule {self.cell}" if self.cell else f", ligne {self.line}" if self.line else ""
+            return f"{self.path}, feuille « {self.sheet} »{place}"
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 

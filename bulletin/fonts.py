@@ -13,6 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from bulletin.errors import LayoutError, Problem, Where
+from bulletin.files import check_input_file
 from bulletin.theme import MIN_FONT_SIZE, Theme
 from bulletin.typography import split_ordinals
 
@@ -25,12 +26,29 @@ _LOW_MARKS = frozenset(".,…_-‐–—")  # punctuation whose ink stays near t
 
 @cache
 def _register(path: Path) -> str:
+    check_input_file(path, "font", LayoutError)
     try:
-        pdfmetrics.registerFont(TTFont(path.stem, str(path)))
+        font = TTFont(path.stem, str(path))
     except (TTFError, OSError) as exc:
         raise LayoutError(Problem(Where(path), f"cannot use this font: {exc}",
                                   "give a TrueType (.ttf) file that allows embedding")) from None
+    except Exception:  # noqa: BLE001 - a truncated or damaged file breaks the TTF reader in many ways
+        raise LayoutError(_damaged(path)) from None
+    if not _tables_complete(font):
+        raise LayoutError(_damaged(path))
+    pdfmetrics.registerFont(font)
     return path.stem
+
+
+def _tables_complete(font: TTFont) -> bool:
+    """Every table the font's directory lists lies inside the file (a truncated file fails later, at subsetting)."""
+    size = len(font.face._ttf_data)
+    return all(entry["offset"] + entry["length"] <= size for entry in font.face.table.values())
+
+
+def _damaged(path: Path) -> Problem:
+    return Problem(Where(path), "fichier de police endommagé ou incomplet (tronqué ?)",
+                   "recopiez le fichier .ttf d’origine")
 
 
 _FALLBACK: dict[str, str] = {}  # font name -> font drawing the characters it lacks

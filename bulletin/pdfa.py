@@ -11,6 +11,7 @@ files with relationship Source (§6.8), and deterministic bytes (dates from the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,8 +47,13 @@ def pdf_date(day: dt.date) -> str:
 
 
 def finalize_pdf(path: Path, identity: PdfIdentity, structure: StructureRecorder | None = None) -> None:
-    """Rewrite ``path`` in place as PDF/A-3b with ``identity``'s metadata and attachments (tagged if ``structure``)."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+    """Rewrite ``path`` in place as PDF/A-3b with ``identity``'s metadata and attachments (tagged if ``structure``).
+
+    The file is saved to memory, then written by Python: qpdf writing straight to a full disk aborts
+    the whole process (SIGABRT), where a failed Python write is an OSError the caller reports.
+    """
+    finished = io.BytesIO()
+    with pikepdf.open(path) as pdf:
         if structure is not None:
             tag_pdf(pdf, structure)
         _docinfo(pdf, identity)
@@ -55,8 +61,10 @@ def finalize_pdf(path: Path, identity: PdfIdentity, structure: StructureRecorder
         pdf.Root.OutputIntents = Array([_output_intent(pdf)])
         _printable_annotations(pdf)
         _attach(pdf, identity)
-        pdf.save(path, deterministic_id=True, min_version="1.7", compress_streams=True,
+        pdf.save(finished, deterministic_id=True, min_version="1.7", compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    with path.open("wb") as handle:
+        handle.write(finished.getbuffer())
 
 
 def _docinfo(pdf: pikepdf.Pdf, identity: PdfIdentity) -> None:

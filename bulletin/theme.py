@@ -69,20 +69,53 @@ def load_theme(path: Path, fonts_dir: Path | None = None) -> Theme:
     if not isinstance(data, Located):
         raise LayoutError(Problem(Where(path), "a theme is a mapping with page, fonts, colors, sizes"))
     problems: list[Problem] = []
-    page = _page(path, data.get("page") or Located(), problems)
-    fonts = _fonts(path, data.get("fonts") or Located(), fonts_dir, problems)
-    colors = _colors(path, data.get("colors") or Located(), problems)
-    palette = tuple(data.get("chart_palette") or ())
+    page = _page(path, _section(path, data, "page", problems), problems)
+    fonts = _fonts(path, _section(path, data, "fonts", problems), fonts_dir, problems)
+    colors = _colors(path, _section(path, data, "colors", problems), problems)
+    palette = _palette(path, data, problems)
     for name in palette:
         if name not in colors:
             problems.append(Problem(Where(path, data.line_of("chart_palette")),
                                     f"chart_palette names unknown colour {name!r}", "define it under colors:"))
-    sizes = _sizes(path, data.get("sizes") or Located(), problems)
-    spacing = data.get("spacing") or Located()
+    sizes = _sizes(path, _section(path, data, "sizes", problems), problems)
+    spacing = _section(path, data, "spacing", problems)
+    gaps = [_number(path, spacing, name, default, problems, high) for name, default, high
+            in (("block_gap", 4, 50), ("column_gap", 8, 50), ("leading", 1.3, 3))]
     raise_if_errors(problems, LayoutError)
     return Theme(path, page, MappingProxyType(fonts), MappingProxyType(colors), palette,
-                 MappingProxyType(sizes), float(spacing.get("block_gap", 4)) * MM,
-                 float(spacing.get("column_gap", 8)) * MM, float(spacing.get("leading", 1.3)))
+                 MappingProxyType(sizes), gaps[0] * MM, gaps[1] * MM, gaps[2])
+
+
+def _palette(path: Path, data: Located, problems: list[Problem]) -> tuple[str, ...]:
+    palette = data.get("chart_palette") or []
+    if not isinstance(palette, list):
+        problems.append(Problem(Where(path, data.line_of("chart_palette")), "chart_palette doit être une liste de "
+                                "noms de couleurs", "écrivez par exemple chart_palette: [blue, coral]"))
+        return ()
+    return tuple(str(name) for name in palette)
+
+
+def _section(path: Path, data: Located, name: str, problems: list[Problem]) -> Located:
+    """The mapping ``name:`` of the theme (empty if absent; a problem if not a mapping)."""
+    value = data.get(name)
+    if value is None:
+        return Located.empty(data.line)
+    if not isinstance(value, Located):
+        problems.append(Problem(Where(path, data.line_of(name)), f"« {name}: » doit être une liste de réglages "
+                                "« nom: valeur »", "voyez layouts/themes/pvd.yaml"))
+        return Located.empty(data.line_of(name))
+    return value
+
+
+def _number(path: Path, data: Located, name: str, default: float, problems: list[Problem],
+            high: float) -> float:
+    """A length or factor of the theme: a plain number between 0 and ``high``."""
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= high:
+        problems.append(Problem(Where(path, data.line_of(name)), f"{name} : {value!r} n’est pas un nombre "
+                                f"entre 0 et {high:g}", "écrivez un nombre, par exemple 15 (millimètres)"))
+        return float(default)
+    return float(value)
 
 
 def _page(path: Path, data: Located, problems: list[Problem]) -> PageGeometry:
@@ -92,7 +125,7 @@ def _page(path: Path, data: Located, problems: list[Problem]) -> PageGeometry:
         size = "A4"
     width, height = PAGE_SIZES[size]
     names = ("margin_left", "margin_right", "margin_top", "margin_bottom", "header_height", "footer_height")
-    values = [float(data.get(name, 12)) * MM for name in names]
+    values = [_number(path, data, name, 12, problems, 100) * MM for name in names]
     if min(values[:4]) < 5 * MM:
         problems.append(Problem(Where(path, data.line), "margins must be at least 5 mm", "office printers clip less"))
     return PageGeometry(width, height, *values)
@@ -139,8 +172,8 @@ def _sizes(path: Path, data: Located, problems: list[Problem]) -> dict[str, floa
     sizes: dict[str, float] = {}
     for name in SIZE_NAMES:
         value = data.get(name)
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            problems.append(Problem(Where(path, data.line), f"sizes: {name!r} missing or not a number",
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not value <= 200:  # NaN too
+            problems.append(Problem(Where(path, data.line_of(name)), f"sizes: {name!r} missing or not a number",
                                     "give a font size in points"))
             continue
         if value < MIN_FONT_SIZE:

@@ -2,7 +2,9 @@
 
 Input: a YAML file. Output: plain dicts and lists, where each dict is a :class:`Located`
 dict that remembers its own line and the line of each of its keys, so that specs built from
-it can point errors at ``layout.yaml:42``.
+it can point errors at ``layout.yaml:42``. The file must be a regular file of bounded size;
+anchors and aliases (``&x`` / ``*x``, the « billion laughs ») and repeated keys are refused
+with their line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import yaml
 
 from bulletin.errors import LayoutError, Problem, Where
+from bulletin.files import read_input
 
 
 class Located(dict):  # type: ignore[type-arg]
@@ -25,6 +28,13 @@ class Located(dict):  # type: ignore[type-arg]
         """Line of ``key`` if present, else the mapping's own line."""
         return self.key_lines.get(key, self.line)
 
+    @classmethod
+    def empty(cls, line: int = 0) -> Located:
+        """An empty mapping standing at ``line`` (for a section absent from the file)."""
+        mapping = cls()
+        mapping.line, mapping.key_lines = line, {}
+        return mapping
+
 
 # libyaml's loader parses a layout about ten times faster than the pure-Python one; both keep marks.
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -34,6 +44,10 @@ class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """Safe loader whose mappings are :class:`Located`."""
 
 
+class _RepeatedKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping (YAML loaders silently keep the last one)."""
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     loader.flatten_mapping(node)
     mapping = Located()
@@ -41,6 +55,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, str | int | float | bool) and key in mapping:  # unhashable keys fail below
+            first = mapping.key_lines.get(str(key), mapping.line)
+            raise _RepeatedKey(None, None, f"la clé « {key} » est répétée (déjà ligne {first})", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -66,13 +83,16 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
     """Parse ``path``; a missing file or a syntax error raises ``error`` naming the line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error(Problem(Where(path), f"cannot read file: {exc.strerror}")) from None
+        text = read_input(path, "yaml", error).decode("utf-8")
     except UnicodeDecodeError:
         raise error(Problem(Where(path), "not UTF-8 text", "save the file as UTF-8")) from None
     try:
+        if "&" in text:  # an alias needs an anchor: without « & », no event scan is needed
+            _refuse_anchors(path, text, error)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except _RepeatedKey as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise error(Problem(Where(path, line), str(exc.problem), "écrivez chaque clé une seule fois")) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise error(
@@ -80,3 +100,12 @@ def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
         ) from None
     except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
         raise error(Problem(Where(path), f"invalid YAML: {exc}", "remove control characters")) from None
+
+
+def _refuse_anchors(path: Path, text: str, error: Any) -> None:
+    """Anchors and aliases let a few lines stand for gigabytes of text (« billion laughs »): refused."""
+    for event in yaml.parse(text, Loader=_SafeBase):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise error(Problem(Where(path, event.start_mark.line + 1 if event.start_mark else None),
+                                "ancre ou alias YAML (« &nom » / « *nom ») refusé",
+                                "recopiez la valeur au lieu d’y faire référence"))

@@ -17,7 +17,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "--edition" in result.stdout and "--data-dir" in result.stdout and "--layout" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["import", "diff", "archive", "send"])
+@pytest.mark.parametrize("command", ["import", "new", "init", "diff", "archive", "send"])
 def test_other_commands_have_help_with_an_example(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.code == 0

@@ -122,7 +122,8 @@ def test_layout_reference_examples_are_valid_against_the_real_edition(tmp_path: 
     assert checked >= len(BLOCK_OPTIONS)
 
 
-OWN_DOCS = [README, ROOT / "CHANGELOG.md", ROOT / "docs" / "ARCHITECTURE.md", LAYOUT_REFERENCE, DATA_FORMAT]
+OWN_DOCS = [README, ROOT / "CHANGELOG.md", ROOT / "docs" / "ARCHITECTURE.md", LAYOUT_REFERENCE, DATA_FORMAT,
+            ROOT / "docs" / "project.md"]
 
 
 @pytest.mark.parametrize("document", OWN_DOCS, ids=lambda p: p.name)

@@ -31,6 +31,7 @@ from bulletin.build import BuildRequest, Prepared, build, prepare, source_files,
 from bulletin.history import load_history
 from bulletin.errors import Problem, Where
 from bulletin.files import sha256_file
+from bulletin.project import lock_file
 
 log = logging.getLogger(__name__)
 MAX_REASON = 500
@@ -188,4 +189,6 @@ def _versions() -> dict[str, str]:
     for package in ("reportlab", "pikepdf", "pyyaml", "openpyxl"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[package] = metadata.version(package)
+    if (lock := lock_file()) is not None:  # the exact versions and hashes `make` installed (README)
+        versions["requirements.lock"] = "sha256:" + sha256_file(lock)
     return versions

@@ -89,7 +89,9 @@ def _table(spec: RegisterSpec) -> Table:
         raise DataError(Problem(Where(spec.file), "fichier du registre introuvable",
                                 f"corrigez register: file: dans {spec.path.name}"))
     if spec.file.suffix.lower() == ".xlsx":
-        return read_xlsx_tables(spec.file, (spec.sheet,))[spec.sheet]
+        table = read_xlsx_tables(spec.file, (spec.sheet,))[spec.sheet]
+        assert table is not None  # a required sheet is there, or read_xlsx_tables raised
+        return table
     return read_csv_table(spec.file)
 
 
