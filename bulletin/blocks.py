@@ -29,7 +29,7 @@ from bulletin.templates import Piece, referenced_keys, template_options
 from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
 from bulletin.sources import MEASURED_UNITS, Provenance, Reference, source_line  # noqa: F401 - used by maps
 from bulletin.theme import MM, Theme
-from bulletin.typography import NBSP, format_value
+from bulletin.typography import compact_is_exact, NBSP, format_value
 
 log = logging.getLogger(__name__)
 @dataclass(frozen=True)
@@ -215,7 +215,9 @@ class KeyFigureBlock(BaseBlock):
         if not self.compact(width):
             return exact, ""
         short = format_value(figure.value, figure.unit, "compact")
-        return (short, f"soit{NBSP}{exact}") if short != exact else (exact, "")
+        if short == exact or compact_is_exact(figure.number):
+            return short, ""  # « 3 Md€ » says it all: no « soit 3 000 000 000 € »
+        return short, f"soit{NBSP}{exact}"
 
     def delta_text(self) -> str:
         """« +34 depuis janvier 2022 », or '' when not asked or no earlier value exists."""

@@ -196,6 +196,14 @@ def fr_amount_compact(value: Number) -> str:
     return shared_format([value], "eur")(value)
 
 
+def compact_is_exact(value: Number) -> bool:
+    """Input: an amount in euros. Output: True when its compact form loses nothing (3 000 000 000 ->
+    "3 Md€"), so that a key figure need not repeat the exact amount beside it."""
+    rule = shared_format([value], "eur")
+    number = _to_decimal(value)
+    return _round(_shift(number, rule.power), rule.decimals) == _shift(number, rule.power)
+
+
 # --------------------------------------------------------------------------- #
 # One number format for a group of values (a chart, a compact amount)         #
 # --------------------------------------------------------------------------- #

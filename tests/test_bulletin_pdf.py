@@ -146,3 +146,10 @@ def test_no_two_labels_overlap(default_pdf: Path) -> None:
 def test_no_text_smaller_than_6_pt(default_pdf: Path) -> None:
     sizes = font_sizes(default_pdf)
     assert sizes and min(sizes) >= 6
+
+
+def test_a_round_compact_amount_is_not_repeated_in_full(default_pdf: Path) -> None:
+    """« 3 Md€ » needs no « soit 3 000 000 000 € »; « 11,2 M€ » keeps « soit 11 246 951,27 € »."""
+    text = " ".join(flat(t) for t in page_texts(default_pdf)).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "3 Md€" in text and "soit 3 000 000 000" not in text and "soit 250 000 000" not in text
+    assert "11,2 M€" in text and "soit 11 246 951,27 €" in text

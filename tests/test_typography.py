@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bulletin.typography import (
+    compact_is_exact,
     MINUS,
     NBSP,
     NNBSP,
@@ -545,3 +546,9 @@ def test_format_value_wrong_value_type() -> None:
         format_value(1.5, "count")
     with pytest.raises(TypographyError):
         format_value(float("nan"), "percent")
+
+
+@pytest.mark.parametrize(("value", "exact"), [(3_000_000_000, True), (250_000_000, True), (1_046_000_000, True),
+                                              (36_556_685, False), (11_246_951.27, False), (2_500_000, True)])
+def test_compact_is_exact_only_when_nothing_is_rounded(value: float, exact: bool) -> None:
+    assert compact_is_exact(value) is exact
