@@ -106,6 +106,25 @@ def text_width(text: str, font: str, size: float) -> float:
                for piece, raised in split_ordinals(text))
 
 
+#: A run of text drawn in one font, size and rise: (text, registered font name, size, rise in points).
+Span = tuple[str, str, float, float]
+
+
+@lru_cache(maxsize=16384)
+def text_spans(text: str, font: str, size: float) -> tuple[Span, ...]:
+    """How ``text`` is drawn: runs in one font, size and rise, ordinal endings smaller and raised (see
+    :func:`superscript_rise`), characters ``font`` lacks in its fallback. Their widths add up to
+    :func:`text_width`."""
+    pieces = split_ordinals(text)
+    spans: list[Span] = []
+    for index, (piece, raised) in enumerate(pieces):
+        piece_size = superscript_size(size) if raised else size
+        rise = superscript_rise(pieces[index - 1][0], piece, pieces[index + 1][0] if index + 1 < len(pieces) else "",
+                                font, size) if raised else 0.0
+        spans.extend((segment, name, piece_size, rise) for segment, name in runs(piece, font))
+    return tuple(spans)
+
+
 def superscript_rise(before: str, ending: str, after: str, font: str, size: float) -> float:
     """How far to raise an ordinal ending, in points: 27 % of the size, or less where a text reader
     would otherwise take the raised letters for a new line.

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
-from bulletin.fonts import plain_width, runs, superscript_rise, superscript_size, text_width
+from bulletin.fonts import Span, text_spans, text_width
 from bulletin.sources import Reference
 from bulletin.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
-from bulletin.typography import split_ordinals
 
 GROUPING_ROLES = ("Document", "Sect", "Table", "TR")
+_color = lru_cache(maxsize=256)(HexColor)  # "#RRGGBB" -> colour, parsed once
 
 
 class Surface:
@@ -157,19 +158,38 @@ class Surface:
         """
         width = text_width(text, font, size)
         start = {"left": x, "center": x - width / 2, "right": x - width}[align]
-        self.canvas.setFillColor(HexColor(color))
-        pieces = split_ordinals(text)
         with self._wrapped(text=True):
-            for index, (piece, raised) in enumerate(pieces):
-                piece_size = superscript_size(size) if raised else size
-                rise = superscript_rise(pieces[index - 1][0], piece, pieces[index + 1][0] if index + 1 < len(pieces)
-                                        else "", font, size) if raised else 0.0
-                y = self._y(baseline - rise)
-                for segment, name in runs(piece, font):
-                    self.canvas.setFont(name, piece_size)
-                    self.canvas.drawString(start, y, segment)
-                    start += plain_width(segment, name, piece_size)
+            self._show(start, baseline, [(span, color) for span in text_spans(text, font, size)])
         return width
+
+    def _show(self, x: float, baseline: float, spans: Sequence[tuple[Span, str]]) -> None:
+        """The spans as one text object from (x, baseline): each span is one string shown where the one
+        before ends (its glyphs' advance widths are the widths every measure uses); font, size, colour
+        and rise are set only where they change.
+
+        Each span stays its own string, as when every word was a text object of its own: viewers place
+        the start of each string on their pixel grid, so joining them would move glyphs by a fraction
+        of a pixel and the pages would no longer render exactly as before.
+        """
+        if not spans:
+            return
+        shown = self.canvas.beginText(x, self._y(baseline))
+        font: tuple[str, float] | None = None
+        color, rise = "", 0.0
+        for (text, name, size, span_rise), span_color in spans:
+            if (name, size) != font:
+                shown.setFont(name, size)
+                font = (name, size)
+            if span_color != color:
+                shown.setFillColor(_color(span_color))
+                color = span_color
+            if span_rise != rise:
+                shown.setRise(span_rise)
+                rise = span_rise
+            shown.textOut(text)
+        if rise:
+            shown.setRise(0)  # the rise is graphics state: it would outlive the text object
+        self.canvas.drawText(shown)
 
     def link(self, x: float, y: float, width: float, height: float, url: str) -> None:
         """A clickable area (no border) over the given box; ``url`` must be validated before."""
@@ -194,9 +214,12 @@ class Surface:
                     role: str | None = None) -> None:
         """Draw broken lines with their top at ``y``; fragments with a link become clickable.
 
-        With ``role`` (P, H2…), each paragraph becomes one structure element of that role.
+        With ``role`` (P, H2…), each paragraph becomes one structure element of that role; without, the
+        whole text is one marked-content sequence of the current element.
         """
         top, paragraph = y, contextlib.ExitStack()
+        if not role and layout.lines:
+            paragraph.enter_context(self._wrapped(text=True))
         for index, line in enumerate(layout.lines):
             if index and line.paragraph_start:
                 top += layout.paragraph_gap
@@ -213,27 +236,31 @@ class Surface:
 
     def _line_words(self, words: tuple, x: float, baseline: float, top: float, leading: float,
                     last_line: bool = True) -> None:
-        """Draw a line's words; the spaces are drawn as text too, so extracted and spoken text has them."""
-        spans: list[tuple[str, float, float]] = []  # (url, x0, x1) of linked text on this line
+        """Draw a line's words as one text object; the spaces are drawn as text too, so extracted and
+        spoken text has them."""
+        spans: list[tuple[Span, str]] = []
+        links: list[tuple[str, float, float]] = []  # (url, x0, x1) of linked text on this line
+        start = x
         for index, word in enumerate(words):
             for position, fragment in enumerate(word):
                 style = fragment.style
                 space = " " if index and position == 0 else ""
                 trailing = " " if not last_line and index == len(words) - 1 and position == len(word) - 1 else ""
-                offset = text_width(space, style.font, style.size)
-                width = self.text(x, baseline, space + fragment.text + trailing, style.font, style.size, style.color)
-                width -= text_width(trailing, style.font, style.size)
+                text = space + fragment.text + trailing
+                spans += [(span, style.color) for span in text_spans(text, style.font, style.size)]
+                width = text_width(text, style.font, style.size) - text_width(trailing, style.font, style.size)
                 if fragment.link:
-                    spans.append((fragment.link, x + offset, x + width))
+                    links.append((fragment.link, x + text_width(space, style.font, style.size), x + width))
                 x += width
-        for url, start, end in merge_spans(spans):
-            self.link(start, top, end - start, leading, url)
+        self._show(start, baseline, spans)
+        for url, begin, end in merge_spans(links):
+            self.link(begin, top, end - begin, leading, url)
 
     def _paint(self, fill: str | None, stroke: str | None, line_width: float) -> None:
         if fill:
-            self.canvas.setFillColor(HexColor(fill))
+            self.canvas.setFillColor(_color(fill))
         if stroke:
-            self.canvas.setStrokeColor(HexColor(stroke))
+            self.canvas.setStrokeColor(_color(stroke))
         self.canvas.setLineWidth(line_width)
 
     def shape(self, rings: Sequence[Sequence[tuple[float, float]]], fill: str, stroke: str | None = None,

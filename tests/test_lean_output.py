@@ -1,0 +1,77 @@
+"""A lean PDF: a line of text is one text object, a text one marked-content sequence (issue 12, item 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+from reportlab.pdfgen.canvas import Canvas
+
+from bulletin.fonts import register_fonts
+from bulletin.structure import MarkRef
+from bulletin.surface import Surface
+from bulletin.textflow import Fragment, TextStyle, layout_text
+from bulletin.theme import load_theme
+from conftest import ROOT
+from pdfread import page_texts
+
+THEME = load_theme(ROOT / "layouts" / "themes" / "pvd.yaml")
+register_fonts(THEME)
+REGULAR = TextStyle(THEME.font("regular"), 9.5, "#161616")
+BOLD = TextStyle(THEME.font("bold"), 9.5, "#000091")
+TEXT = [Fragment("Le 1er octobre 2021, ", REGULAR), Fragment("1\u202f579 communes", BOLD),
+        Fragment(" avaient signé leur convention d’adhésion au programme Petites villes de demain.", REGULAR)]
+
+
+def draw(path: Path, role: str | None) -> Surface:
+    """The text above, broken over 180 points and drawn inside a table cell (TD), with ``role`` or without."""
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    surface = Surface(canvas, 842)
+    surface.structure.new_page()
+    layout = layout_text(TEXT, 180, 12)
+    assert len(layout.lines) >= 3
+    with surface.element("TD", grouping=True):
+        surface.text_layout(layout, 40, 100, 180, role=role)
+    canvas.showPage()
+    canvas.save()
+    return surface
+
+
+def operators(path: Path) -> list[str]:
+    """The page's operators from the first marked content on (before it, the canvas sets its initial font)."""
+    with pikepdf.open(path) as pdf:
+        found = [str(operator) for _, operator in pikepdf.parse_content_stream(pdf.pages[0])]
+    return found[found.index("BDC"):]
+
+
+def test_each_line_is_one_text_object_with_its_fonts_set_only_where_they_change(tmp_path: Path) -> None:
+    path = tmp_path / "lines.pdf"
+    layout = layout_text(TEXT, 180, 12)
+    draw(path, "P")
+    ops = operators(path)
+    assert ops.count("BT") == len(layout.lines)
+    styles_per_line = [len({f.style for word in line.words for f in word}) for line in layout.lines]
+    assert ops.count("rg") == sum(styles_per_line)  # one colour per style run, not one per word
+    assert ops.count("Tf") == sum(styles_per_line) + 2  # the « er » of « 1er » is smaller: its size, then back
+    assert " ".join(page_texts(path)[0].split()) == " ".join("".join(f.text for f in TEXT).split())
+
+
+def test_a_text_without_a_role_is_one_marked_sequence_of_its_element(tmp_path: Path) -> None:
+    surface = draw(tmp_path / "cell.pdf", None)
+    cell = surface.structure.root.kids[0]
+    assert cell.role == "TD" and [kid for kid in cell.kids if isinstance(kid, MarkRef)] == [MarkRef(0, 0)]
+    assert operators(tmp_path / "cell.pdf").count("BDC") == 1
+
+
+def test_a_raised_ordinal_leaves_no_rise_behind(default_pdf: Path) -> None:
+    with pikepdf.open(default_pdf) as pdf:
+        raised = 0
+        for page in pdf.pages:
+            rise = 0.0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Ts":
+                    rise = float(operands[0])
+                    raised += rise > 0
+                elif str(operator) == "ET":
+                    assert rise == 0.0
+    assert raised >= 10  # « 1er » of the dates, each raised by a rise that is reset before the text object ends
