@@ -1,11 +1,14 @@
 """Register the theme's TrueType fonts with ReportLab, once per process.
 
 Input: a :class:`~bulletin.theme.Theme`. Output: its fonts registered under their file stems,
-so every text of the PDF (charts included) uses an embedded TTF subset, never a standard-14 font.
+so every text of the PDF (charts included) uses an embedded TTF subset, never a standard-14 font;
+a fallback font is registered only when a character needs it. Also: text widths (memoised) and the
+runs a text is drawn as (:func:`text_spans`).
 """
 
 from __future__ import annotations
 
+import struct
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from bulletin.errors import LayoutError, Problem, Where
 from bulletin.files import check_input_file
-from bulletin.theme import MIN_FONT_SIZE, Theme
+from bulletin.theme import MIN_FONT_SIZE, OPTIONAL_FONT_STYLES, Theme
 from bulletin.typography import split_ordinals
 
 #: An ordinal's ending (« er » of « 1er ») is set at 70 % of the size and raised by 27 % of it
@@ -51,16 +54,40 @@ def _damaged(path: Path) -> Problem:
                    "recopiez le fichier .ttf d’origine")
 
 
-_FALLBACK: dict[str, str] = {}  # font name -> font drawing the characters it lacks
+def _directory_complete(path: Path) -> bool:
+    """The file starts with a TrueType table directory whose tables all lie inside it: what a truncated
+    file fails, checked without parsing the font (its glyph tables are read when it is registered)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+            if len(header) < 12 or header[:4] not in (b"\x00\x01\x00\x00", b"true"):
+                return False
+            count = struct.unpack(">H", header[4:6])[0]
+            directory = handle.read(16 * count)
+    except OSError:
+        return False
+    size = path.stat().st_size
+    return len(directory) == 16 * count and all(
+        offset + length <= size for offset, length in struct.iter_unpack(">8xLL", directory))
+
+
+_FALLBACK: dict[str, Path] = {}  # font name -> file of the font drawing the characters it lacks
 
 
 def register_fonts(theme: Theme) -> None:
-    """Register every font file of ``theme`` and its fallbacks (a file is read once per process)."""
-    for path in theme.font_files.values():
-        _register(path)
+    """Register the theme's fonts (a file is read once per process); a fallback font is only checked
+    here, and registered the first time a character needs it: most editions never do, and parsing it
+    would cost every build (DejaVu Sans holds 6 000 glyphs)."""
+    for style, path in theme.font_files.items():
+        if style not in OPTIONAL_FONT_STYLES:
+            _register(path)
+            continue
+        check_input_file(path, "font", LayoutError)
+        if not _directory_complete(path):
+            raise LayoutError(_damaged(path))
     for style, fallback in (("regular", "fallback"), ("italic", "fallback"), ("bold", "fallback_bold")):
         if fallback in theme.font_files:
-            _FALLBACK[theme.font(style)] = theme.font(fallback)
+            _FALLBACK[theme.font(style)] = theme.font_files[fallback]
 
 
 @cache
@@ -74,9 +101,10 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
 
     Noto Sans 2020 has no U+2212 MINUS SIGN, which French typography requires for negatives.
     """
-    fallback = _FALLBACK.get(font)
-    if fallback is None or all(ord(c) in _covered(font) for c in text):
+    fallback_file = _FALLBACK.get(font)
+    if fallback_file is None or all(ord(c) in _covered(font) for c in text):
         return [(text, font)]
+    fallback = _register(fallback_file)
     pieces: list[tuple[str, str]] = []
     for char in text:
         use = font if ord(char) in _covered(font) or ord(char) not in _covered(fallback) else fallback

@@ -150,10 +150,10 @@ def own_fonts(project: Path) -> None:
     edit("layouts/themes/pvd.yaml", str(ROOT / "fonts"), "../../fonts")(project)
 
 
-def truncated_font(size: int) -> Mutation:
+def truncated_font(size: int, name: str = "NotoSans-Regular.ttf") -> Mutation:
     def mutate(project: Path) -> None:
         own_fonts(project)
-        path = project / "fonts" / "NotoSans-Regular.ttf"
+        path = project / "fonts" / name
         path.write_bytes(path.read_bytes()[:size])
     return mutate
 
@@ -319,6 +319,11 @@ CASES = [
     Case("font-truncated-tables", truncated_font(200_000), BUILD, ("NotoSans-Regular.ttf", "police")),
     Case("font-truncated-end", truncated_font(500_000), CHECK, ("NotoSans-Regular.ttf", "police")),
     Case("font-empty", truncated_font(0), BUILD, ("NotoSans-Regular.ttf",)),
+    # a fallback font is parsed only when a character needs it, but a truncated one is refused at once
+    Case("fallback-font-truncated-header", truncated_font(100, "DejaVuSans.ttf"), BUILD, ("DejaVuSans.ttf", "police")),
+    Case("fallback-font-truncated-end", truncated_font(700_000, "DejaVuSans-Bold.ttf"), CHECK,
+         ("DejaVuSans-Bold.ttf", "police")),
+    Case("fallback-font-empty", truncated_font(0, "DejaVuSans.ttf"), BUILD, ("DejaVuSans.ttf",)),
     # --- CSV bytes ---
     Case("stray-latin1-byte", many(edit(FIG, "c.url,", "c.url,"), edit(SER, "territoires", "Territoires éà"),
                                    edit(FIG, "ANCT,published,\nc.date", "ANCT,published,« é »\nc.date"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -12,8 +15,8 @@ from bulletin.structure import MarkRef
 from bulletin.surface import Surface
 from bulletin.textflow import Fragment, TextStyle, layout_text
 from bulletin.theme import load_theme
-from conftest import ROOT
-from pdfread import page_texts
+from conftest import EDITION, LAYOUT, ROOT, layout_copy, replace_in_file
+from pdfread import fonts, page_texts
 
 THEME = load_theme(ROOT / "layouts" / "themes" / "pvd.yaml")
 register_fonts(THEME)
@@ -75,3 +78,31 @@ def test_a_raised_ordinal_leaves_no_rise_behind(default_pdf: Path) -> None:
                 elif str(operator) == "ET":
                     assert rise == 0.0
     assert raised >= 10  # « 1er » of the dates, each raised by a rise that is reset before the text object ends
+
+
+REGISTERED_AFTER_BUILD = """
+import sys
+from pathlib import Path
+from reportlab.pdfbase import pdfmetrics
+from bulletin.build import BuildRequest, build
+edition = Path(sys.argv[1])
+build(BuildRequest(edition, Path(sys.argv[2]), Path(sys.argv[3])))
+print(" ".join(sorted(pdfmetrics.getRegisteredFontNames())))
+"""
+
+
+def registered_fonts(layout: Path, output: Path) -> set[str]:
+    """The fonts registered (read and parsed) by a build of the default edition with ``layout``, in a new process."""
+    done = subprocess.run([sys.executable, "-c", REGISTERED_AFTER_BUILD, str(EDITION), str(layout), str(output)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_the_fallback_font_is_read_only_when_a_character_needs_it(tmp_path: Path) -> None:
+    assert registered_fonts(LAYOUT, tmp_path / "plain.pdf") == {"NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic"}
+    assert not [name for _, name, _ in fonts(tmp_path / "plain.pdf") if "DejaVu" in name]
+    layout = layout_copy(tmp_path)  # a note whose text has a minus sign, which Noto Sans lacks
+    replace_in_file(layout, "text: \"Les parts sont calculées", "text: \"\u2212 Les parts sont calculées")
+    assert "DejaVuSans" in registered_fonts(layout, tmp_path / "minus.pdf")
+    assert [embedded for _, name, embedded in fonts(tmp_path / "minus.pdf") if "DejaVuSans" in name] == [True]
