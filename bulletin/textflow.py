@@ -9,7 +9,9 @@ Text is drawn as literal strings, never parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bulletin.fonts import text_width
 
@@ -83,7 +85,7 @@ def split_words(paragraph: list[Fragment]) -> list[Word]:
     return [tuple(w) for w in words if w]
 
 
-def split_paragraphs(fragments: list[Fragment]) -> list[list[Fragment]]:
+def split_paragraphs(fragments: Sequence[Fragment]) -> list[list[Fragment]]:
     """Cut fragments at newlines: each ``\\n`` starts a new paragraph."""
     paragraphs: list[list[Fragment]] = [[]]
     for fragment in fragments:
@@ -96,7 +98,22 @@ def split_paragraphs(fragments: list[Fragment]) -> list[list[Fragment]]:
 
 
 def layout_text(fragments: list[Fragment], width: float, leading: float, paragraph_gap: float = 0.0) -> TextLayout:
-    """Break ``fragments`` into lines of at most ``width`` points (greedy, left-aligned)."""
+    """Break ``fragments`` into lines of at most ``width`` points (greedy, left-aligned).
+
+    A text is laid out once: blocks measure their text to be placed, then draw it in the same width, and
+    the composer measures a block again for each place it tries; the layout, immutable, is kept
+    (memoised on the fragments and the width) and shared by all of them.
+    """
+    return _layout(tuple(fragments), width, leading, paragraph_gap)
+
+
+@lru_cache(maxsize=2048)
+def _layout(fragments: tuple[Fragment, ...], width: float, leading: float, paragraph_gap: float) -> TextLayout:
+    return break_lines(fragments, width, leading, paragraph_gap)
+
+
+def break_lines(fragments: tuple[Fragment, ...], width: float, leading: float, paragraph_gap: float) -> TextLayout:
+    """The work of :func:`layout_text`, every time it is called."""
     lines: list[Line] = []
     overflow = 0.0
     for paragraph in split_paragraphs(fragments):

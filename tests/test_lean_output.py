@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
@@ -106,3 +107,20 @@ def test_the_fallback_font_is_read_only_when_a_character_needs_it(tmp_path: Path
     replace_in_file(layout, "text: \"Les parts sont calculées", "text: \"\u2212 Les parts sont calculées")
     assert "DejaVuSans" in registered_fonts(layout, tmp_path / "minus.pdf")
     assert [embedded for _, name, embedded in fonts(tmp_path / "minus.pdf") if "DejaVuSans" in name] == [True]
+
+
+def test_a_text_is_laid_out_once_for_measuring_placing_and_drawing(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bulletin import textflow
+    from bulletin.build import BuildRequest, check
+
+    laid_out: Counter[tuple[tuple[Fragment, ...], float, float, float]] = Counter()
+    original = textflow.break_lines
+
+    def counting(fragments, width, leading, gap):  # type: ignore[no-untyped-def]
+        laid_out[(fragments, width, leading, gap)] += 1
+        return original(fragments, width, leading, gap)
+
+    monkeypatch.setattr(textflow, "break_lines", counting)
+    textflow._layout.cache_clear()
+    check(BuildRequest(EDITION, LAYOUT))  # composes every page (measuring blocks where they may go), then draws it
+    assert len(laid_out) > 200 and max(laid_out.values()) == 1, laid_out.most_common(1)
