@@ -15,7 +15,6 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -62,7 +61,7 @@ def finalize_pdf(path: Path, identity: PdfIdentity, structure: StructureRecorder
         _printable_annotations(pdf)
         _attach(pdf, identity)
         pdf.save(finished, deterministic_id=True, min_version="1.7", compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve, fix_metadata_version=False)
     with path.open("wb") as handle:
         handle.write(finished.getbuffer())
 
@@ -86,7 +85,7 @@ def _xmp_stream(pdf: pikepdf.Pdf, identity: PdfIdentity) -> pikepdf.Stream:
 def xmp_packet(identity: PdfIdentity) -> str:
     """The XMP metadata, mirroring the document information dictionary (ISO 19005-3 §6.6.3)."""
     when = f"{identity.date:%Y-%m-%d}T00:00:00Z"
-    e = escape
+    e = _xml_text
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -112,6 +111,11 @@ def xmp_packet(identity: PdfIdentity) -> str:
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
+
+
+def _xml_text(text: str) -> str:
+    """``text`` as XML character data (what xml.sax.saxutils.escape does, without importing urllib, http and email)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def srgb_profile() -> bytes:

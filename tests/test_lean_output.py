@@ -124,3 +124,28 @@ def test_a_text_is_laid_out_once_for_measuring_placing_and_drawing(monkeypatch, 
     textflow._layout.cache_clear()
     check(BuildRequest(EDITION, LAYOUT))  # composes every page (measuring blocks where they may go), then draws it
     assert len(laid_out) > 200 and max(laid_out.values()) == 1, laid_out.most_common(1)
+
+
+BUILD_AND_LIST_MODULES = """
+import runpy, sys
+sys.argv = ["make_bulletin.py", "build", "--output", sys.argv[1]]
+try:
+    runpy.run_path("make_bulletin.py", run_name="__main__")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(" ".join(sorted(sys.modules)))
+"""
+#: Modules a national build has no use for: the register's (pandas), workbooks', tests' and previews' PDF
+#: readers, mail and the archive's database, and what xml.sax.saxutils or pikepdf's metadata editor would bring.
+NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
+                         "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register", "bulletin.send",
+                         "bulletin.archive", "bulletin.preview", "bulletin.importer")
+
+
+def test_a_national_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", BUILD_AND_LIST_MODULES, str(tmp_path / "b.pdf")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    modules = set(done.stdout.split())
+    assert "bulletin.build" in modules and "reportlab" in modules and "pikepdf" in modules
+    assert sorted(m for m in NOT_ON_THE_BUILD_PATH if m in modules) == []
