@@ -61,7 +61,7 @@ def finalize_pdf(path: Path, identity: PdfIdentity, structure: StructureRecorder
         _printable_annotations(pdf)
         _attach(pdf, identity)
         pdf.save(finished, deterministic_id=True, min_version="1.7", compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve, fix_metadata_version=False)
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
     with path.open("wb") as handle:
         handle.write(finished.getbuffer())
 

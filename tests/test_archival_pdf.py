@@ -99,3 +99,18 @@ def test_attached_data_equals_the_edition_files_byte_for_byte(default_pdf: Path)
             assert stream.Subtype in ("/text/csv", "/application/yaml")
             assert str(stream.Params.ModDate) == "D:20220215000000Z"
     assert attached == {name: (EDITION / name).read_bytes() for name in ("edition.yaml", "figures.csv", "series.csv")}
+
+
+def test_objects_are_packed_in_object_streams_and_the_xmp_packet_stays_plain_text(default_pdf: Path) -> None:
+    """PDF/A-2 and -3 (on ISO 32000-1) allow object streams and cross-reference streams, which PDF/A-1 forbade;
+    a stream is never inside an object stream, and the XMP packet is left uncompressed, so that a tool that
+    only scans bytes for the packet (as XMP allows) still finds the PDF/A identification."""
+    data = default_pdf.read_bytes()
+    assert b"/Type /ObjStm" in data and b"/Type /XRef" in data and b"\nxref\n" not in data
+    assert data.startswith(b"%PDF-1.7\n%") and all(byte > 127 for byte in data[10:14])  # §6.1.2 header
+    with pikepdf.open(default_pdf) as pdf:
+        assert "/ID" in pdf.trailer and "/Filter" not in pdf.Root.Metadata
+        packet = pdf.Root.Metadata.read_raw_bytes()
+        assert packet in data and b"<pdfaid:part>3</pdfaid:part>" in packet
+        packed = sum(1 for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem")
+        assert packed > 100 and data.count(b"/StructElem") < 10  # the structure elements are not in plain text
