@@ -13,7 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
 from bulletin.fonts import Span, text_spans, text_width
@@ -23,6 +25,13 @@ from bulletin.textflow import TextLayout
 
 GROUPING_ROLES = ("Document", "Sect", "Table", "TR")
 _color = lru_cache(maxsize=256)(HexColor)  # "#RRGGBB" -> colour, parsed once
+
+
+@lru_cache(maxsize=256)
+def _rgb(color: str) -> str:
+    """The operator setting ``color`` ("#RRGGBB") as the fill colour."""
+    value = HexColor(color)
+    return f"{fp_str(value.red, value.green, value.blue)} rg"
 
 
 class Surface:
@@ -169,27 +178,33 @@ class Surface:
 
         Each span stays its own string, as when every word was a text object of its own: viewers place
         the start of each string on their pixel grid, so joining them would move glyphs by a fraction
-        of a pixel and the pages would no longer render exactly as before.
+        of a pixel and the pages would no longer render exactly as before. The operators are written
+        with ReportLab's interface for TrueType subsets (``splitString``, ``getSubsetInternalName``),
+        without its text object, which measured every string again to track a cursor nothing reads.
         """
         if not spans:
             return
-        shown = self.canvas.beginText(x, self._y(baseline))
-        font: tuple[str, float] | None = None
+        doc = self.canvas._doc
+        code = [f"BT 1 0 0 1 {fp_str(x, self._y(baseline))} Tm"]
+        font: tuple[str, int, float] | None = None
         color, rise = "", 0.0
         for (text, name, size, span_rise), span_color in spans:
-            if (name, size) != font:
-                shown.setFont(name, size)
-                font = (name, size)
             if span_color != color:
-                shown.setFillColor(_color(span_color))
+                code.append(_rgb(span_color))
                 color = span_color
             if span_rise != rise:
-                shown.setRise(span_rise)
+                code.append(f"{fp_str(span_rise)} Ts")
                 rise = span_rise
-            shown.textOut(text)
+            face = pdfmetrics.getFont(name)
+            for subset, chunk in face.splitString(text, doc):
+                if (name, subset, size) != font:
+                    code.append(f"{face.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf")
+                    font = (name, subset, size)
+                code.append(f"({escapePDF(chunk)}) Tj")
         if rise:
-            shown.setRise(0)  # the rise is graphics state: it would outlive the text object
-        self.canvas.drawText(shown)
+            code.append("0 Ts")  # the rise is graphics state: it would outlive the text object
+        code.append("ET")
+        self._emit(" ".join(code))
 
     def link(self, x: float, y: float, width: float, height: float, url: str) -> None:
         """A clickable area (no border) over the given box; ``url`` must be validated before."""
