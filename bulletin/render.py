@@ -68,8 +68,9 @@ def render_pdf(pages: list[PlacedPage], layout: LayoutSpec, edition: Edition, th
 
 def _new_canvas(path: Path | None, layout: LayoutSpec, edition: Edition, theme: Theme) -> Canvas:
     target = str(path) if path is not None else io.BytesIO()
+    # Streams are left uncompressed: the post-processing (pikepdf) decodes and compresses every stream anyway.
     canvas = Canvas(target, pagesize=(theme.page.width, theme.page.height), invariant=1,
-                    pageCompression=1, initialFontName=theme.font("regular"), lang="fr-FR")
+                    pageCompression=0, initialFontName=theme.font("regular"), lang="fr-FR")
     canvas.setTitle(document_title(layout, edition))
     canvas.setAuthor(layout.author)
     canvas.setSubject(layout.subject)
