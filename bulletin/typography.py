@@ -458,7 +458,17 @@ def format_value(value: object, unit: str, style: str | None = None) -> str:
     "month"), month, year, text and url (``str(value)``). ``None`` and booleans are
     rejected for every unit, so a missing value never prints as "None" or "True".
     """
-    _check_unit_style(unit, style)
-    if value is None or isinstance(value, bool):
-        raise TypographyError(f"cannot format {value!r} as unit {unit!r}")
-    return _FORMATTERS[(unit, style)](value)
+    key = (type(value), str(value), unit, style)  # str keeps what equality loses: Decimal("7.70") is not "7.7"
+    text = _FORMATTED.get(key)
+    if text is None:
+        _check_unit_style(unit, style)
+        if value is None or isinstance(value, bool):
+            raise TypographyError(f"cannot format {value!r} as unit {unit!r}")
+        text = _FORMATTERS[(unit, style)](value)
+        if len(_FORMATTED) < 65536:
+            _FORMATTED[key] = text
+    return text
+
+
+#: Values already formatted: blocks format a figure to measure it and again to draw it, charts their ticks.
+_FORMATTED: dict[tuple[type, str, str, str | None], str] = {}
