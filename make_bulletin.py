@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build, check and preview the PVD « chiffres clés » bulletin (see README.md)."""
 
-import sys
-
-from bulletin.cli import main
+from bulletin.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

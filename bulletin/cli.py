@@ -16,7 +16,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from bulletin import __version__
 from bulletin.build import BuildRequest, build, check, read_files
@@ -528,9 +528,19 @@ def _tolerant_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def entry() -> NoReturn:
+    """The process's entry point (``make_bulletin.py``, the ``bulletin`` command): :func:`main`, with the
+    garbage collector kept off what lives until the process ends. The objects the imports made are frozen
+    first, so that its collections during the command do not walk them again (≈ 20 ms of a build); what
+    the command leaves is frozen before exiting, so that the collection Python makes at exit skips it (≈ 6 ms)."""
+    gc.freeze()
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``make_bulletin.py`` and the ``bulletin`` console script."""
-    gc.freeze()  # what the imports made lives as long as the process: the collector need not walk it (≈ 20 ms a build)
     _tolerant_streams()
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -553,4 +563,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
