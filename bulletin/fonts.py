@@ -91,9 +91,9 @@ def register_fonts(theme: Theme) -> None:
 
 
 @cache
-def _covered(font: str) -> frozenset[int]:
-    """Code points that ``font`` has a glyph for."""
-    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+def _covered(font: str) -> frozenset[str]:
+    """Characters that ``font`` has a glyph for."""
+    return frozenset(map(chr, pdfmetrics.getFont(font).face.charToGlyph))
 
 
 def runs(text: str, font: str) -> list[tuple[str, str]]:
@@ -102,12 +102,12 @@ def runs(text: str, font: str) -> list[tuple[str, str]]:
     Noto Sans 2020 has no U+2212 MINUS SIGN, which French typography requires for negatives.
     """
     fallback_file = _FALLBACK.get(font)
-    if fallback_file is None or all(ord(c) in _covered(font) for c in text):
+    if fallback_file is None or _covered(font).issuperset(text):
         return [(text, font)]
     fallback = _register(fallback_file)
     pieces: list[tuple[str, str]] = []
     for char in text:
-        use = font if ord(char) in _covered(font) or ord(char) not in _covered(fallback) else fallback
+        use = font if char in _covered(font) or char not in _covered(fallback) else fallback
         if pieces and pieces[-1][1] == use:
             pieces[-1] = (pieces[-1][0] + char, use)
         else:

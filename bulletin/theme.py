@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -60,7 +61,13 @@ class Theme:
 
     def font(self, style: str = "regular") -> str:
         """Name under which the font of ``style`` is registered (its file's stem)."""
-        return self.font_files[style].stem
+        return _stem(self.font_files[style])
+
+
+@lru_cache(maxsize=64)
+def _stem(path: Path) -> str:
+    """A font file's stem, worked out once (styles are looked up for every text drawn)."""
+    return path.stem
 
 
 def load_theme(path: Path, fonts_dir: Path | None = None) -> Theme:
