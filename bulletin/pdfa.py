@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pkgutil
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pikepdf
@@ -120,7 +120,9 @@ def _xml_text(text: str) -> str:
 
 def srgb_profile() -> bytes:
     """The committed sRGB ICC profile (see bulletin/resources/README.md)."""
-    return resources.files("bulletin").joinpath("resources/sRGB.icc").read_bytes()
+    data = pkgutil.get_data("bulletin", "resources/sRGB.icc")  # read through the package's loader, as importlib.resources
+    assert data is not None  # the package is imported from files or a zip, whose loaders read data
+    return data
 
 
 def _output_intent(pdf: pikepdf.Pdf) -> Dictionary:

@@ -9,7 +9,6 @@ working project from the package's own copy of the layouts, theme, fonts and exa
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -127,6 +126,8 @@ def _text(path: Path) -> str:
 def _setting_problem(path: Path, text: str, key: str, value: object) -> Problem | None:
     where = Where(path, _line_of(text, key))
     if key not in SETTINGS:
+        import difflib  # only to name the setting meant: not loaded by a valid project
+
         close = difflib.get_close_matches(key, SETTINGS, n=1)
         return Problem(where, f"réglage inconnu « {key} »" + (f" : vouliez-vous dire « {close[0]} » ?" if close else ""),
                        f"réglages possibles : {', '.join(SETTINGS)}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from decimal import Decimal
 
@@ -80,6 +79,8 @@ def _csv(changes: list[Change]) -> str:
 
 
 def _json(changes: list[Change]) -> str:
+    import json  # only for `diff --format json`: not loaded by the other commands
+
     return json.dumps(_records(changes), ensure_ascii=False, indent=2) + "\n"
 
 

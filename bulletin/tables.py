@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -195,6 +194,8 @@ def check_workbook_archive(path: Path) -> None:
     The sizes checked are those the archive declares: Python's zip reader never inflates a part past
     its declared size (a part that lies about it fails its checksum).
     """
+    import zipfile  # only for workbooks: not loaded by a build from CSV files
+
     check_input_file(path, "xlsx", DataError)
     try:
         with zipfile.ZipFile(path) as archive:
