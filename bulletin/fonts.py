@@ -138,7 +138,7 @@ def text_width(text: str, font: str, size: float) -> float:
 Span = tuple[str, str, float, float]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def text_spans(text: str, font: str, size: float) -> tuple[Span, ...]:
     """How ``text`` is drawn: runs in one font, size and rise, ordinal endings smaller and raised (see
     :func:`superscript_rise`), characters ``font`` lacks in its fallback. Their widths add up to

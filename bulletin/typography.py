@@ -465,10 +465,11 @@ def format_value(value: object, unit: str, style: str | None = None) -> str:
         if value is None or isinstance(value, bool):
             raise TypographyError(f"cannot format {value!r} as unit {unit!r}")
         text = _FORMATTERS[(unit, style)](value)
-        if len(_FORMATTED) < 65536:
+        if len(_FORMATTED) < 16384:
             _FORMATTED[key] = text
     return text
 
 
-#: Values already formatted: blocks format a figure to measure it and again to draw it, charts their ticks.
+#: Values already formatted (at most 16 384, about 2.5 MB): blocks format a figure to measure it and again to
+#: draw it, charts their ticks.
 _FORMATTED: dict[tuple[type, str, str, str | None], str] = {}
