@@ -24,14 +24,22 @@ class SourcesNote:
     def __init__(self, edition: Edition, theme: Theme, width: float) -> None:
         self.ctx = Context(edition, theme, "blue", edition.folder, reference=sources.reference(edition))
         self.width = width
+        self._printed: dict[BaseBlock, list[sources.Provenance]] = {}  # a page is measured for every block tried
+
+    def _provenances(self, blocks: list[BaseBlock]) -> list[sources.Provenance]:
+        """What ``blocks`` print, each block asked once (the key holds the block: no other can take its place)."""
+        for block in blocks:
+            if block not in self._printed:
+                self._printed[block] = block.provenances()
+        return [p for block in blocks for p in self._printed[block]]
 
     def reference(self, blocks: list[BaseBlock]) -> sources.Reference:
         """The source and date the page states: those most of its numbers share."""
-        return sources.page_reference([p for block in blocks for p in block.provenances()], self.ctx.ref)
+        return sources.page_reference(self._provenances(blocks), self.ctx.ref)
 
     def layout(self, blocks: list[BaseBlock]) -> TextLayout:
         """The note for the numbers ``blocks`` print (empty when they print none)."""
-        provenances = [p for block in blocks for p in block.provenances()]
+        provenances = self._provenances(blocks)
         if not provenances:
             return layout_text([], self.width, self.ctx.leading("note"))
         text = sources.page_line(provenances, self.reference(blocks))
