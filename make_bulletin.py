@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build, check and preview the PVD « chiffres clés » bulletin (see README.md)."""
 
-from bulletin.cli import entry
+from bulletin.launch import entry
 
 if __name__ == "__main__":
     entry()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import logging
 import os
 import re
@@ -16,7 +15,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from bulletin import __version__
 from bulletin.build import BuildRequest, build, check, read_files
@@ -528,17 +527,6 @@ def _tolerant_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
-def entry() -> NoReturn:
-    """The process's entry point (``make_bulletin.py``, the ``bulletin`` command): :func:`main`, with the
-    garbage collector kept off what lives until the process ends. The objects the imports made are frozen
-    first, so that its collections during the command do not walk them again (≈ 20 ms of a build); what
-    the command leaves is frozen before exiting, so that the collection Python makes at exit skips it (≈ 6 ms)."""
-    gc.freeze()
-    code = main()
-    gc.freeze()
-    sys.exit(code)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``make_bulletin.py`` and the ``bulletin`` console script."""
     _tolerant_streams()
@@ -563,4 +551,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    entry()
+    sys.exit(main())
