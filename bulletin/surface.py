@@ -254,20 +254,34 @@ class Surface:
         """Draw a line's words as one text object; the spaces are drawn as text too, so extracted and
         spoken text has them."""
         spans: list[tuple[Span, str]] = []
-        links: list[tuple[str, float, float]] = []  # (url, x0, x1) of linked text on this line
-        start = x
+        last = len(words) - 1
         for index, word in enumerate(words):
             for position, fragment in enumerate(word):
                 style = fragment.style
-                space = " " if index and position == 0 else ""
-                trailing = " " if not last_line and index == len(words) - 1 and position == len(word) - 1 else ""
-                text = space + fragment.text + trailing
-                spans += [(span, style.color) for span in text_spans(text, style.font, style.size)]
-                width = text_width(text, style.font, style.size) - text_width(trailing, style.font, style.size)
+                text = self._spaced(fragment.text, index, position, not last_line and index == last and
+                                    position == len(word) - 1)
+                spans.extend([(span, style.color) for span in text_spans(text, style.font, style.size)])
+        self._show(x, baseline, spans)
+        if any(fragment.link for word in words for fragment in word):
+            self._line_links(words, x, top, leading)
+
+    @staticmethod
+    def _spaced(text: str, index: int, position: int, trailing: bool) -> str:
+        """A fragment as drawn: a space before a word's first fragment (but the line's), one after the last
+        fragment of a line that is not a paragraph's last."""
+        return (" " if index and not position else "") + text + (" " if trailing else "")
+
+    def _line_links(self, words: tuple, x: float, top: float, leading: float) -> None:
+        """The clickable areas of a line's linked fragments (one per run of the same link)."""
+        links: list[tuple[str, float, float]] = []  # (url, x0, x1)
+        for index, word in enumerate(words):
+            for position, fragment in enumerate(word):
+                style = fragment.style
+                space = text_width(" ", style.font, style.size) if index and not position else 0.0
+                width = space + text_width(fragment.text, style.font, style.size)
                 if fragment.link:
-                    links.append((fragment.link, x + text_width(space, style.font, style.size), x + width))
+                    links.append((fragment.link, x + space, x + width))
                 x += width
-        self._show(start, baseline, spans)
         for url, begin, end in merge_spans(links):
             self.link(begin, top, end - begin, leading, url)
 
