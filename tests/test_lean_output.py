@@ -135,10 +135,10 @@ except SystemExit as exc:
     assert not exc.code, exc.code
 print(" ".join(sorted(sys.modules)))
 """
-#: Modules a national build has no use for: the register's (pandas), workbooks', tests' and previews' PDF
-#: readers, mail and the archive's database, and what xml.sax.saxutils or pikepdf's metadata editor would bring.
+#: Modules a national build has no use for: the register's pandas, workbooks', tests' and previews' PDF readers,
+#: mail and the archive's database, and what xml.sax.saxutils or pikepdf's metadata editor would bring.
 NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
-                         "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register", "bulletin.send",
+                         "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.send",
                          "bulletin.archive", "bulletin.preview", "bulletin.importer")
 
 
