@@ -262,6 +262,12 @@ def territorial_batch(folder: Path) -> None:
     import re
     import threading
 
+    usage = subprocess.run([sys.executable, str(ROOT / "make_bulletin.py"), "build", "--help"], capture_output=True,
+                           text=True).stdout
+    if "--territories" not in usage:
+        sys.exit("--territories: this checkout's build has no --territories option yet")
+    if not (TERRITOIRES / "pvd-communes-2021.csv").is_file():
+        sys.exit(f"--territories: the shared territorial data is not in {TERRITOIRES}")
     project = territorial_project(folder / "territorial")
     command = [sys.executable, str(ROOT / "make_bulletin.py"), "build", "--edition", "2022-02", "--territories",
                "all", "--draft"]
