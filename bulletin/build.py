@@ -8,7 +8,8 @@ Any user error raises a :class:`~bulletin.errors.BulletinError` listing every pr
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.edition import Edition, read_edition
@@ -24,6 +25,7 @@ from bulletin.files import atomic_path
 from bulletin.outputs import input_files, refuse_over_inputs
 from bulletin.pdfa import PdfIdentity, finalize_pdf
 from bulletin.render import RenderOptions, document_title, render_pdf
+from bulletin.territorial.scope import NATIONAL, Scope, read_scope, territory_of
 from bulletin.theme import Theme, load_theme
 from bulletin.validate import validate
 
@@ -41,6 +43,8 @@ class BuildRequest:
     fonts_dir: Path | None = None
     theme_path: Path | None = None  # default: the layout's theme
     out_dir: Path = Path("out")  # where the PDF goes when ``output`` is not given
+    territory: str = ""  # "dep:58", "reg:27": the edition of that territory ('' = the national edition)
+    outlines: Mapping[str, Path] = field(default_factory=dict)  # "dep" / "reg" → GeoJSON outlines (bulletin.toml)
 
 
 @dataclass(frozen=True)
@@ -52,11 +56,14 @@ class Prepared:
     theme: Theme
     pages: list[PlacedPage]
     warnings: list[Problem]
+    scope: Scope = NATIONAL
 
 
 def default_output(request: BuildRequest, edition: Edition) -> Path:
-    """``<out folder>/<layout name>-<YYYY-MM>.pdf`` (``out/`` of the current folder unless the project says)."""
-    return request.out_dir / f"{request.layout_path.stem}-{edition.month}.pdf"
+    """``<out folder>/<layout name>-<YYYY-MM>.pdf`` (``out/`` of the current folder unless the project says),
+    ``…-2022-02-dep-58.pdf`` for a territory."""
+    territory = f"-{edition.territory.replace(':', '-')}" if edition.territory else ""
+    return request.out_dir / f"{request.layout_path.stem}-{edition.month}{territory}.pdf"
 
 
 def prepare(request: BuildRequest) -> Prepared:
@@ -66,6 +73,11 @@ def prepare(request: BuildRequest) -> Prepared:
     layout = _attempt(lambda: _collect(read_layout(request.layout_path), problems), problems)
     theme = _attempt(lambda: load_theme(request.theme_path or layout.theme_path, request.fonts_dir),
                      problems) if layout else None
+    scope = NATIONAL
+    if edition and layout:
+        territory = territory_of(request.territory) if request.territory else NATIONAL.territory
+        scope, edition, found = read_scope(edition, territory, request.outlines, map_levels(layout))
+        problems.extend(found)
     history = load_history(edition) if edition and layout and uses_history(layout) else History()
     if edition and layout:
         problems.extend(validate(edition, layout, history, request.draft) + series_warnings(edition))
@@ -77,7 +89,7 @@ def prepare(request: BuildRequest) -> Prepared:
         problems.extend(fit + furniture_problems(layout, edition, theme, len(pages)))
     if _errors(problems) or not (edition and layout and theme):
         raise BulletinError(_errors(problems) or problems)
-    return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning])
+    return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning], scope)
 
 
 def build(request: BuildRequest) -> tuple[Path, Prepared]:
@@ -93,17 +105,22 @@ def build(request: BuildRequest) -> tuple[Path, Prepared]:
     return output, prepared
 
 
-def source_files(edition: Edition) -> tuple[Path, ...]:
-    """The files of the edition folder that the PDF carries as its source data."""
+def source_files(edition: Edition, scope: Scope = NATIONAL) -> tuple[Path, ...]:
+    """The files of the edition folder that the PDF carries as its source data (the commune register too)."""
     names = ("edition.yaml", "figures.csv", "series.csv", "edition.xlsx")
-    return tuple(edition.folder / name for name in names if (edition.folder / name).is_file())
+    found = tuple(edition.folder / name for name in names if (edition.folder / name).is_file())
+    if scope.register is not None:
+        found += (scope.register.spec.path, scope.register.spec.file)
+    return found
 
 
 def read_files(prepared: Prepared) -> list[Path]:
     """Every file the build reads: the output may be none of them."""
     layout, theme = prepared.layout, prepared.theme
     images = [layout.path.parent / str(b.options["path"]) for b in layout.blocks() if b.type == "image"]
-    return input_files(prepared.edition.folder, layout.path, theme.path, theme.font_files.values(), images)
+    return input_files(prepared.edition.folder, layout.path, theme.path, theme.font_files.values(),
+                       [*images, *source_files(prepared.edition, prepared.scope),
+                        *(o.path for o in prepared.scope.outlines.values())])
 
 
 def identity(prepared: Prepared) -> PdfIdentity:
@@ -111,7 +128,7 @@ def identity(prepared: Prepared) -> PdfIdentity:
     layout, edition = prepared.layout, prepared.edition
     return PdfIdentity(title=document_title(layout, edition), author=layout.author, subject=layout.subject,
                        keywords=", ".join(layout.keywords), creator=f"bulletin {__version__}",
-                       date=edition.published, attachments=source_files(edition))
+                       date=edition.published, attachments=source_files(edition, prepared.scope))
 
 
 def check(request: BuildRequest) -> list[Problem]:
@@ -121,6 +138,12 @@ def check(request: BuildRequest) -> list[Problem]:
     render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, None,
                RenderOptions(draft=request.draft))
     return prepared.warnings
+
+
+def map_levels(layout: LayoutSpec) -> frozenset[str]:
+    """The levels (``dep``, ``reg``) of the outlines the layout's maps draw."""
+    return frozenset({"departements": "dep", "regions": "reg"}[b.options["outlines"]]
+                     for b in layout.blocks() if b.type == "map")
 
 
 def uses_history(layout: LayoutSpec) -> bool:
