@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletin.edition import Edition, read_edition
-from bulletin.errors import BulletinError, Problem
+from bulletin.edition import Edition, load_edition, read_edition
+from bulletin.errors import BulletinError, Problem, Where
 from bulletin.fonts import register_fonts
 from bulletin.history import History, load_history, series_warnings
-from bulletin.layout_spec import LayoutSpec, read_layout
+from bulletin.layout_spec import LayoutSpec, load_layout, read_layout
 from bulletin.compose import PlacedPage, compose
 from bulletin.compose.checks import accent_problems
 from bulletin.compose.furniture import furniture_problems
@@ -25,6 +25,7 @@ from bulletin.files import atomic_path
 from bulletin.outputs import input_files, refuse_over_inputs
 from bulletin.pdfa import PdfIdentity, finalize_pdf
 from bulletin.render import RenderOptions, document_title, render_pdf
+from bulletin.territorial.layout import edition_layout, territorial_problems
 from bulletin.territorial.scope import NATIONAL, Scope, read_scope, territory_of
 from bulletin.theme import Theme, load_theme
 from bulletin.validate import validate
@@ -77,19 +78,38 @@ def prepare(request: BuildRequest) -> Prepared:
     if edition and layout:
         territory = territory_of(request.territory) if request.territory else NATIONAL.territory
         scope, edition, found = read_scope(edition, territory, request.outlines, map_levels(layout))
-        problems.extend(found)
-    history = load_history(edition) if edition and layout and uses_history(layout) else History()
+        layout, left_out = edition_layout(layout, scope)
+        problems.extend(found + left_out)
+    history = load_history(edition) if edition and layout and uses_history(layout) and not scope.territorial \
+        else History()
     if edition and layout:
-        problems.extend(validate(edition, layout, history, request.draft) + series_warnings(edition))
+        problems.extend(validate(edition, layout, history, request.draft, unused=not scope.territorial)
+                        + series_warnings(edition) + territorial_problems(layout, edition, scope))
     if layout and theme:
         problems.extend(accent_problems(layout, theme))
     if edition and layout and theme and not _errors(problems):
         register_fonts(theme)
-        pages, fit = compose(layout, edition, theme, history)
+        pages, fit = compose(layout, edition, theme, history, scope)
         problems.extend(fit + furniture_problems(layout, edition, theme, len(pages)))
     if _errors(problems) or not (edition and layout and theme):
         raise BulletinError(_errors(problems) or problems)
     return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning], scope)
+
+
+def national_scope(request: BuildRequest) -> Scope:
+    """The national edition's scope, its register read and checked against the typed figures: what every
+    territorial edition of a batch starts from. BulletinError with every problem, or when there is no register."""
+    edition = load_edition(request.edition_dir)
+    layout = load_layout(request.layout_path)
+    scope, _, problems = read_scope(edition, NATIONAL.territory, request.outlines, map_levels(layout))
+    errors = _errors(problems)
+    if not errors and scope.register is None:
+        errors = [Problem(Where(request.edition_dir / "register.yaml"), "les éditions territoriales se calculent depuis "
+                          "le registre des communes, que cette édition n’a pas", "ajoutez register.yaml et le fichier "
+                          "des communes au dossier de l’édition (voir docs/register.md)")]
+    if errors:
+        raise BulletinError(errors)
+    return scope
 
 
 def build(request: BuildRequest) -> tuple[Path, Prepared]:
@@ -126,8 +146,10 @@ def read_files(prepared: Prepared) -> list[Path]:
 def identity(prepared: Prepared) -> PdfIdentity:
     """Title, author, dates and attachments of the archival PDF."""
     layout, edition = prepared.layout, prepared.edition
-    return PdfIdentity(title=document_title(layout, edition), author=layout.author, subject=layout.subject,
-                       keywords=", ".join(layout.keywords), creator=f"bulletin {__version__}",
+    territory = [edition.territory_name] if edition.territory_name else []
+    subject = " — ".join([layout.subject, *territory]) if layout.subject else ", ".join(territory)
+    return PdfIdentity(title=document_title(layout, edition), author=layout.author, subject=subject,
+                       keywords=", ".join([*layout.keywords, *territory]), creator=f"bulletin {__version__}",
                        date=edition.published, attachments=source_files(edition, prepared.scope))
 
 

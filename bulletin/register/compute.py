@@ -175,7 +175,9 @@ def _series(frame: pd.DataFrame, declaration: SeriesDeclaration, register: Regis
     months = declaration.months()
     counts = np.searchsorted(dates, pd.to_datetime([m.isoformat() for m in months]).to_numpy(), side="right")
     text = note(provenance, register, territory)
-    return tuple(SeriesPoint(declaration.name, month, Decimal(int(count)), "count", month,
+    # Each point counts the communes at the first day of its month, as the register knows them at its as-of
+    # date: that is the point's provenance (a chart states one date, not one per month).
+    return tuple(SeriesPoint(declaration.name, month, Decimal(int(count)), "count", provenance.as_of,
                              provenance.source, provenance.status, text, declaration.where)
                  for month, count in zip(months, counts, strict=True))
 

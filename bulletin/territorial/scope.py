@@ -25,6 +25,7 @@ from bulletin.register.spec import read_register_spec
 
 log = logging.getLogger(__name__)
 FICTITIOUS = "données fictives"
+TERRITORY_SETS = ("departements", "regions", "all")  # build --territories …
 
 
 @dataclass(frozen=True)
