@@ -13,8 +13,9 @@ PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
 bulletin: $(STAMP)
 	$(BIN)/python make_bulletin.py build
 
+# The suite runs on every core (pytest-xdist); each test starts the services it needs.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 check: $(STAMP)
 	$(BIN)/python make_bulletin.py check
