@@ -22,7 +22,7 @@ from conftest import ROOT, run_cli
 from pdfread import page_texts, structure_elements
 from territories import edition_with_generated_register, needs_territoires, project_toml
 
-# pytestmark = pytest.mark.xdist_group("territoires")
+pytestmark = pytest.mark.xdist_group("territoires")
 MINI = ROOT / "tests" / "fixtures" / "territoires-mini"
 REMOVED = ["Paris (75)", "Hauts-de-Seine (92)", "Seine-Saint-Denis (93)", "Val-de-Marne (94)"]
 
