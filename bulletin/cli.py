@@ -126,6 +126,9 @@ def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: igno
     sub.add_argument("--reissue", action="store_true",
                      help="archive a corrected version of an archived month, beside the earlier ones")
     sub.add_argument("--reason", metavar="TEXT", help="with --reissue: what was corrected (one line)")
+    sub.add_argument("--territories", choices=TERRITORY_SETS,
+                     help="archiver aussi les éditions territoriales du mois (départements, régions ou les deux)")
+    sub.add_argument("--jobs", metavar="N", type=int, help="avec --territories : processus en parallèle (2 par défaut)")
     sub.add_argument("--output", metavar="DIR", type=Path,
                      help="extract: where to write the data (default: out/<pdf name>-donnees, never in the archive)")
 
@@ -323,8 +326,14 @@ def _archive(args: argparse.Namespace) -> int:
     if args.reason is not None and not args.reissue:
         raise BulletinError(Problem(Where("--reason"), "--reason ne sert qu’avec --reissue",
                                     "ajoutez --reissue pour archiver une version corrigée"))
+    if (args.territories or args.jobs is not None) and args.action is not None:
+        raise BulletinError(Problem(Where("--territories"), f"--territories et --jobs ne vont pas avec archive "
+                                    f"{args.action}", "archive verify vérifie toutes les éditions de chaque version"))
     if args.action is None:
-        done = archive.archive_edition(request_from(args), args.archive_dir, (args.reason or "") if args.reissue else None)
+        from bulletin.territorial.batch import terminal_progress
+
+        done = archive.archive_edition(request_from(args), args.archive_dir, (args.reason or "") if args.reissue else None,
+                                       args.territories, args.jobs, terminal_progress)
         _warn(list(done.warnings))
         _print_archived(done)
     elif args.action == "list":
@@ -342,10 +351,11 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def _print_archived(done) -> None:  # type: ignore[no-untyped-def]
+    territorial = f", avec {done.territorial} édition(s) territoriale(s)" if done.territorial else ""
     if done.version == 1:
-        print(f"Archivé : {done.folder} (version 1).")
+        print(f"Archivé : {done.folder} (version 1{territorial}).")
         return
-    print(f"Archivé : {done.folder} (version {done.version}, à côté des versions précédentes, inchangées).")
+    print(f"Archivé : {done.folder} (version {done.version}{territorial}, à côté des versions précédentes, inchangées).")
     print(f"Pour prévenir ceux qui ont reçu une version précédente : make_bulletin.py send --edition {done.month} "
           "--recipients FICHIER --erratum")
 
@@ -405,6 +415,7 @@ def _send(args: argparse.Namespace) -> int:
     config = mail.load_mail_config(args.config or project_root() / "layouts" / "pvd-mail.yaml", overrides)
     sending = send.prepare(month, args.archive_dir, config, args.erratum)
     recipients = read_recipients(args.recipients)
+    sending = send.with_territories(sending, recipients)
     if args.send:
         outcomes = send.deliver(sending, recipients, args.erratum, send.terminal_progress)
     else:
@@ -426,7 +437,8 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
     if outcome.kind == "erratum" and outcome.state in ("sent", "written", "failed"):
         label = "rectificatif " + label if outcome.state != "failed" else label + " (rectificatif)"
     detail = f" : {outcome.detail}" if outcome.detail else ""
-    print(f"{outcome.recipient.email}  {label}{detail}", flush=True)
+    territory = f" ({outcome.recipient.territory})" if outcome.recipient.territory else ""
+    print(f"{outcome.recipient.email}{territory}  {label}{detail}", flush=True)
 
 
 def _print_counts(counts: dict[str, int], version: int) -> None:
@@ -447,9 +459,11 @@ def _status(args: argparse.Namespace, month: str) -> int:
         reason = f" : {row.reason}" if row.reason else ""
         print(f"Édition {month}, version {row.version} archivée le {row.archived_at}{reason}")
     width = max([len(line.email) for line in lines] + [8])
+    territorial = any(line.territory for line in lines)  # a column of territories only when there are some
     for line in lines:
         detail = f"  {line.detail}" if line.detail else ""
-        print(f"{line.email.ljust(width)}  {STATUS_FR[line.state]:<18}  {line.received}{detail}")
+        territory = f"{line.territory or 'national':<8}  " if territorial else ""
+        print(f"{line.email.ljust(width)}  {territory}{STATUS_FR[line.state]:<18}  {line.received}{detail}")
     counts = {state: sum(line.state == state for line in lines) for state in STATUS_FR}
     print(f"{len(lines)} destinataire(s) : {counts['current']} à jour (version {checked.row.version}), "
           f"{counts['earlier']} avec une version précédente seulement, {counts['failed']} en échec, "

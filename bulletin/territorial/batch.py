@@ -16,7 +16,7 @@ import logging
 import multiprocessing
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -74,9 +74,10 @@ def check_jobs(jobs: int | None) -> int:
     return jobs
 
 
-def run_batch(request, which: str, jobs: int | None = None, draw: bool = True,  # type: ignore[no-untyped-def]
+def run_batch(request, which: str | Sequence[str], jobs: int | None = None, draw: bool = True,  # type: ignore[no-untyped-def]
               progress: Callable[[int, int, Outcome], None] | None = None) -> Batch:
-    """Build (or, with ``draw`` false, check) the edition of every territory of ``which``."""
+    """Build (or, with ``draw`` false, check) the edition of every territory of ``which`` (``departements``,
+    ``regions``, ``all``, or a list of territories such as ``["dep:58", "reg:27"]``)."""
     workers = check_jobs(jobs)
     wanted, skipped = _plan(request, which)
     done: list[Outcome] = []
@@ -93,14 +94,15 @@ def run_batch(request, which: str, jobs: int | None = None, draw: bool = True,  
     return Batch(tuple(sorted(done, key=lambda o: order[o.territory])), tuple(skipped))
 
 
-def _plan(request, which: str) -> tuple[list[Territory], list[Territory]]:  # type: ignore[no-untyped-def]
+def _plan(request, which: str | Sequence[str]) -> tuple[list[Territory], list[Territory]]:  # type: ignore[no-untyped-def]
     """The territories to build and those without communes, after checking the national data once."""
     from bulletin.build import BuildRequest, national_scope
+    from bulletin.territorial.scope import territory_of
 
     assert isinstance(request, BuildRequest)
     scope = national_scope(request)
     assert scope.register is not None
-    territories = territories_of(which)
+    territories = territories_of(which) if isinstance(which, str) else [territory_of(key) for key in which]
     wanted = [t for t in territories if scope.register.communes_in(t)]
     return wanted, [t for t in territories if t not in wanted]
 
