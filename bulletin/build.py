@@ -79,7 +79,7 @@ def prepare(request: BuildRequest) -> Prepared:
         territory = territory_of(request.territory) if request.territory else NATIONAL.territory
         scope, edition, found = read_scope(edition, territory, request.outlines, map_levels(layout))
         layout, left_out = edition_layout(layout, scope)
-        problems.extend(found + left_out)
+        problems.extend(found + left_out + fictitious_problems(scope, request.draft))
     history = load_history(edition) if edition and layout and uses_history(layout) and not scope.territorial \
         else History()
     if edition and layout:
@@ -96,13 +96,23 @@ def prepare(request: BuildRequest) -> Prepared:
     return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning], scope)
 
 
+def fictitious_problems(scope: Scope, draft: bool) -> list[Problem]:
+    """A register of generated indicators (status illustrative) only ever makes drafts: a published edition
+    would print its values, or carry it as its source data (DESIGN §2)."""
+    if not scope.fictitious or draft or scope.register is None:
+        return []
+    return [Problem(Where(scope.register.spec.path), "le registre des communes est illustratif (données fictives) : "
+                    "une édition publiée ne peut pas s’en servir", "construisez un brouillon filigrané avec --draft, "
+                    "ou donnez un registre publié (status: published)")]
+
+
 def national_scope(request: BuildRequest) -> Scope:
     """The national edition's scope, its register read and checked against the typed figures: what every
     territorial edition of a batch starts from. BulletinError with every problem, or when there is no register."""
     edition = load_edition(request.edition_dir)
     layout = load_layout(request.layout_path)
     scope, _, problems = read_scope(edition, NATIONAL.territory, request.outlines, map_levels(layout))
-    errors = _errors(problems)
+    errors = _errors(problems + fictitious_problems(scope, request.draft))
     if not errors and scope.register is None:
         errors = [Problem(Where(request.edition_dir / "register.yaml"), "les éditions territoriales se calculent depuis "
                           "le registre des communes, que cette édition n’a pas", "ajoutez register.yaml et le fichier "

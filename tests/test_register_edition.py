@@ -26,9 +26,13 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_check_finds_the_typed_national_figures_equal_to_the_register(edition: Path) -> None:
-    result = run_cli("check", "--data-dir", edition)
+    result = run_cli("check", "--data-dir", edition, "--draft")
     assert result.code == 0, result.stderr
     assert "Error" not in result.stderr and "registre" not in result.stderr
+    published = run_cli("check", "--data-dir", edition)  # generated indicators never make a published edition
+    assert published.code == 1
+    assert published.stderr.startswith(f"Error: {edition / 'register.yaml'}: le registre des communes est illustratif "
+                                       "(données fictives) : une édition publiée ne peut pas s’en servir")
 
 
 def _drop_one_convention(folder: Path) -> str:
@@ -52,7 +56,7 @@ def test_a_register_that_disagrees_makes_check_and_build_report_each_typed_figur
     shutil.copytree(edition, copy)
     _drop_one_convention(copy)
     for command in (("check",), ("build", "--output", tmp_path / "x.pdf")):
-        result = run_cli(*command, "--data-dir", copy)
+        result = run_cli(*command, "--data-dir", copy, "--draft")
         assert result.code == 1, result.stderr
         errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert errors == [
@@ -72,7 +76,7 @@ def test_a_national_typed_figure_missing_from_the_edition_is_located(edition: Pa
     replace_in_file(copy / "register.yaml", "programme.communes_pvd: {count: {}, national: typed}",
                     "programme.communes_pvd: {count: {}, national: typed}\n"
                     "  programme.communes_total: {count: {}, national: typed}")
-    result = run_cli("check", "--data-dir", copy)
+    result = run_cli("check", "--data-dir", copy, "--draft")
     assert result.code == 1
     assert (f"Error: {copy / 'register.yaml'}:22: « programme.communes_total » est déclarée national: typed mais "
             "figures.csv ne la donne pas") in result.stderr
@@ -82,7 +86,7 @@ def test_the_register_travels_in_the_pdf_beside_the_edition_files(edition: Path,
     import pikepdf
 
     output = tmp_path / "national.pdf"
-    assert run_cli("build", "--data-dir", edition, "--output", output).code == 0
+    assert run_cli("build", "--data-dir", edition, "--output", output, "--draft").code == 0
     with pikepdf.open(output) as pdf:
         names = sorted(pdf.attachments)
     assert names == ["edition.yaml", "figures.csv", "register.yaml", "registre-fictif.csv", "series.csv"]

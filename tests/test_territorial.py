@@ -214,3 +214,58 @@ def test_the_map_outlines_the_territory_and_a_region_its_departements(tmp_path: 
                                   "Doubs (0), Jura (0), Nièvre (3), Haute-Saône (0), Saône-et-Loire (0), Yonne (0), "
                                   "Territoire de Belfort (0).")
     assert "En évidence" not in alt("")
+
+
+@needs_territoires
+def test_the_national_edition_draws_its_map_only_with_outlines_and_a_register(tmp_path: Path) -> None:
+    outlines = {"dep": DEPARTEMENTS, "reg": REGIONS}
+    request = BuildRequest(EDITION, LAYOUT, tmp_path / "carte.pdf", outlines=outlines)
+    path, prepared = build(request)
+    with pikepdf.open(path) as pdf:
+        alts = [str(e.Alt) for e in structure_elements(pdf) if str(e.S) == "/Figure" and "Carte" in str(e.Alt)]
+    assert len(alts) == 1 and alts[0].startswith("Carte — Communes par département : 101 départements en ")
+    assert "Contours : ANCT, 2023 — Licence Ouverte 2.0" in text_of(path)
+    path, prepared = build(BuildRequest(EDITION, LAYOUT, tmp_path / "sans-contours.pdf"))
+    assert "Carte" not in text_of(path) and "Contours" not in text_of(path) and prepared.warnings == []
+
+
+@needs_territoires
+def test_outlines_without_register_leave_the_national_edition_byte_for_byte_as_it_was(tmp_path: Path) -> None:
+    default = ROOT / "data" / "editions" / "2022-02"
+    layout = ROOT / "layouts" / "pvd-chiffres-cles.yaml"
+    plain, _ = build(BuildRequest(default, layout, tmp_path / "sans.pdf"))
+    with_outlines, prepared = build(BuildRequest(default, layout, tmp_path / "avec.pdf",
+                                                 outlines={"dep": DEPARTEMENTS, "reg": REGIONS}))
+    assert plain.read_bytes() == with_outlines.read_bytes() and prepared.scope.register is None
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (None, "departements.geojson: fichier de contours illisible"),
+    ("{\"type\": \"FeatureCollection\",\n \"features\": [", "departements.geojson:2: JSON invalide"),
+    ('{"type": "Feature"}', "departements.geojson: ce n’est pas une FeatureCollection GeoJSON"),
+])
+def test_a_missing_or_damaged_outline_file_is_a_located_error(tmp_path: Path, content: str | None, expected: str) -> None:
+    outlines = tmp_path / "departements.geojson"
+    if content is not None:
+        outlines.write_text(content, encoding="utf-8")
+    for territory in ("", "dep:58"):
+        with pytest.raises(BulletinError) as caught:
+            built(tmp_path / (territory or "fr").replace(":", ""), territory, outlines={"dep": outlines})
+        assert any(str(p).startswith(str(tmp_path / expected)) for p in caught.value.problems), caught.value.problems
+
+
+def test_outline_settings_of_bulletin_toml_are_checked_with_their_line(tmp_path: Path) -> None:
+    (tmp_path / "bulletin.toml").write_text('editions = "data"\noutlines_departements = 3\noutline_regions = "r.json"\n',
+                                            encoding="utf-8")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.code == 1
+    assert "bulletin.toml:2: « outlines_departements » doit être le chemin d’un fichier, entre guillemets" in result.stderr
+    assert "bulletin.toml:3: réglage inconnu « outline_regions » : vouliez-vous dire « outlines_regions » ?" \
+        in result.stderr
+
+
+def test_preview_of_a_territory_renders_its_pages(tmp_path: Path) -> None:
+    result = run_cli("preview", "--data-dir", EDITION, "--layout", LAYOUT, "--territory", "dep:58",
+                     "--output", tmp_path / "apercu")
+    assert result.code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "apercu").iterdir()) == ["page-01.png", "page-02.png"]
