@@ -13,10 +13,9 @@ PIP := $(BIN)/python -m pip -qq --disable-pip-version-check
 bulletin: $(STAMP)
 	$(BIN)/python make_bulletin.py build
 
-# The suite runs on every core (pytest-xdist); each test starts the services it needs. Tests marked
-# xdist_group run in one worker (loadgroup): the 115 territorial editions are built once per session.
+# The suite runs on every core (pytest-xdist); each test starts the services it needs.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	$(BIN)/python -m pytest -q -n auto
 
 check: $(STAMP)
 	$(BIN)/python make_bulletin.py check

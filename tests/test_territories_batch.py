@@ -10,6 +10,8 @@ fixture cover a failing territory, check, and the options.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,11 +20,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, CliResult, run_cli
 from pdfread import page_texts, structure_elements
 from territories import edition_with_generated_register, needs_territoires, project_toml
 
-pytestmark = pytest.mark.xdist_group("territoires")
 MINI = ROOT / "tests" / "fixtures" / "territoires-mini"
 REMOVED = ["Paris (75)", "Hauts-de-Seine (92)", "Seine-Saint-Denis (93)", "Val-de-Marne (94)"]
 
@@ -32,13 +33,23 @@ def normal(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object]]:
-    """The 115 territorial editions, built once: (their folder, the CLI result)."""
-    project = tmp_path_factory.mktemp("territoires")
-    edition_with_generated_register(project / "editions" / "2022-02")
-    project_toml(project, project / "editions")
-    result = run_cli("build", "--edition", "2022-02", "--territories", "all", "--draft", cwd=project)
-    yield project / "out", result
+def batch(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> tuple[Path, CliResult]:
+    """The 115 territorial editions, built once per test session: (their folder, the CLI result). Under
+    pytest-xdist the workers share the session's temporary folder: the first to ask builds, under a lock,
+    and the others read what it built."""
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if hasattr(request.config, "workerinput") else shared  # pytest-N/: this session's only
+    project = shared / "territoires-115"
+    with (shared / "territoires-115.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = project / "resultat.json"
+        if not done.is_file():
+            edition_with_generated_register(project / "editions" / "2022-02")
+            project_toml(project, project / "editions")
+            result = run_cli("build", "--edition", "2022-02", "--territories", "all", "--draft", cwd=project)
+            done.write_text(json.dumps([result.code, result.stdout, result.stderr]), encoding="utf-8")
+        code, stdout, stderr = json.loads(done.read_text(encoding="utf-8"))
+    return project / "out", CliResult(code, stdout, stderr)
 
 
 @pytest.fixture(scope="session")
