@@ -91,6 +91,8 @@ def test_size_under_one_megabyte(default_pdf: Path) -> None:
     "36\u202f556\u202f685 €", "25\u202f580 €", "91\u202f689\u202f327,95 €", "43\u202f636\u202f749,94 €",
     "4\u202f461\u202f976,52 €", "1\u202f850\u202f941,32 €", "1\u202f046 M€", "15\u202f800", "2\u202f741", "12\u202f317",
     "5\u202f377", "30 septembre 2021", "1er octobre 2020", "50,6\u202f%", "1\u202f063", "1\u202f500\u202f000 €",
+    # the experience figures as the seed's text published them (of all respondents), and its non-response
+    "4\u202f% des chefs de projet ont moins d’un an", "23\u202f%", "44\u202f%", "16\u202f%", "13\u202f%",
 ])
 def test_seed_figures_are_printed_in_french_typography(default_pdf: Path, printed: str) -> None:
     assert printed in reader_text(default_pdf)
