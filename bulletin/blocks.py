@@ -25,7 +25,8 @@ from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
 from bulletin.history import History, change_since
 from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
-from bulletin.templates import Piece, referenced_keys, template_options
+from bulletin.templates import NATIONAL, Piece, template_options
+from bulletin.territorial.scope import NATIONAL as NATIONAL_SCOPE, Scope
 from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
 from bulletin.sources import MEASURED_UNITS, Provenance, Reference, source_line  # noqa: F401 - used by maps
 from bulletin.theme import MM, Theme
@@ -52,6 +53,13 @@ class Context:
     history: History = History()
     reference: Reference | None = None  # the page line's date and source (computed from the edition if None)
     contents: tuple[ContentsEntry, ...] = ()  # what a sommaire in this section lists
+    scope: Scope = NATIONAL_SCOPE  # the edition's territory, its register and outlines
+
+    @property
+    def illustrative_label(self) -> str:
+        """What values that come from no published source are marked with: « données fictives » when the
+        edition is computed from generated indicators, « données illustratives » otherwise."""
+        return "données fictives" if self.scope.fictitious else "données illustratives"
 
     @property
     def ref(self) -> Reference:
@@ -79,13 +87,20 @@ class Context:
         return "".join(f.text for f in self.fragments(pieces, "body"))
 
     def format_figure(self, key: str, style: str | None = None) -> str:
-        """The French text of a figure's value."""
+        """The French text of a figure's value (``national``: the national edition's value of the key)."""
+        if style == NATIONAL:
+            figure = self.national_figure(key)
+            return format_value(figure.value, figure.unit)
         figure = self.edition.figures[key]
         return format_value(figure.value, figure.unit, style)
 
-    def provenance(self, key: str) -> Provenance:
-        """Provenance of figure ``key``."""
-        figure = self.edition.figures[key]
+    def national_figure(self, key: str) -> Figure:
+        """The figure ``key`` of the national edition (the edition itself when it is the national one)."""
+        return (self.scope.national or self.edition).figures[key]
+
+    def provenance(self, key: str, style: str | None = None) -> Provenance:
+        """Provenance of figure ``key`` (of the national edition's for ``{key:national}``)."""
+        figure = self.national_figure(key) if style == NATIONAL else self.edition.figures[key]
         return Provenance(figure.source, figure.as_of, figure.status)
 
 
@@ -120,11 +135,19 @@ class BaseBlock:
         Dates, years, texts and links name events or things: they have no as-of date to show.
         """
         figures = self.ctx.edition.figures
-        return [self.ctx.provenance(key) for key in self.figure_keys() if figures[key].unit in MEASURED_UNITS]
+        found = [self.ctx.provenance(key) for key in self.figure_keys() if figures[key].unit in MEASURED_UNITS]
+        national = [self.ctx.provenance(p.key, NATIONAL) for _, pieces in self.printed_templates() for p in pieces
+                    if p.key and p.style == NATIONAL and self.ctx.national_figure(p.key).unit in MEASURED_UNITS]
+        return found + national
+
+    def printed_templates(self) -> list[tuple[str, tuple[Piece, ...]]]:
+        """(option, pieces) of every template this block prints."""
+        return list(template_options(self.options))
 
     def figure_keys(self) -> list[str]:
-        """Keys of the figures this block prints, in reading order."""
-        return [key for _, pieces in template_options(self.options) for key in referenced_keys(pieces)]
+        """Keys of the edition's figures this block prints, in reading order (``{key:national}`` apart)."""
+        return [piece.key for _, pieces in self.printed_templates() for piece in pieces
+                if piece.key and piece.style != NATIONAL]
 
     def alt_text(self) -> str:
         """What a screen reader should say for this block ('' when its text says it all)."""
@@ -186,6 +209,30 @@ class KeyFigureBlock(BaseBlock):
     def figure_keys(self) -> list[str]:
         return [self.options["figure"], *super().figure_keys()]
 
+    def _templates(self) -> list[tuple[str, tuple[Piece, ...]]]:
+        """The templates shown: the comparison with France (``national:``) only in a territorial edition."""
+        return [(name, pieces) for name, pieces in super().printed_templates()
+                if name != "national" or self.ctx.scope.territorial]
+
+    def label_pieces(self) -> tuple[Piece, ...]:
+        """The label, or ``label_singular`` when the count is 0 or 1 (French: « 1 commune a signé »)."""
+        figure = self._figure()
+        singular = self.options.get("label_singular")
+        if singular and figure.unit == "count" and figure.number < 2:
+            return singular  # type: ignore[no-any-return]
+        return self.options["label"]  # type: ignore[no-any-return]
+
+    def printed_templates(self) -> list[tuple[str, tuple[Piece, ...]]]:
+        shown = [(name, pieces) for name, pieces in self._templates() if name not in ("label", "label_singular")]
+        return [("label", self.label_pieces()), *shown]
+
+    def _national_line(self) -> list[Fragment]:
+        """« France : 1 579 communes, soit 96 % » on a line of its own, in a territorial edition."""
+        if not (self.ctx.scope.territorial and self.options.get("national")):
+            return []
+        return [Fragment("\n", self.ctx.style("small", "regular", "muted")),
+                *self.ctx.fragments(self.options["national"], "small", "muted")]
+
     def _size(self) -> float:
         return self.ctx.theme.sizes["key_large" if self.options["size"] == "large" else "key_medium"]
 
@@ -228,12 +275,12 @@ class KeyFigureBlock(BaseBlock):
     def _label(self, width: float, ref: Reference = sources.ANY) -> TextLayout:
         """The label and the source mention; measured against ``ANY`` (the room of the longest mention),
         drawn against the page's reference."""
-        fragments = self.ctx.fragments(self.options["label"], "body")
+        fragments = self.ctx.fragments(self.label_pieces(), "body")
         delta = self.delta_text()
         if delta:
             fragments = [Fragment(delta, self.ctx.style("body", "bold", self.NUMBER_COLOR)),
                          Fragment("\n", fragments[0].style if fragments else self.ctx.style("body")), *fragments]
-        fragments += self._mention(ref)
+        fragments += self._mention(ref) + self._national_line()
         return layout_text(fragments, width, self.ctx.leading("body"))
 
     def _mention(self, ref: Reference) -> list[Fragment]:
@@ -244,7 +291,7 @@ class KeyFigureBlock(BaseBlock):
         if text:
             fragments.append(Fragment(" " + text, self.ctx.style("small", "italic", "muted")))
         if own.status == "illustrative":
-            fragments.append(Fragment(" données illustratives", self.ctx.style("small", "bold", "red")))
+            fragments.append(Fragment(" " + self.ctx.illustrative_label, self.ctx.style("small", "bold", "red")))
         return fragments
 
     def _exact_inline(self, width: float) -> bool:
@@ -304,7 +351,7 @@ class KeyFigureBlock(BaseBlock):
             surface.text(box.x, below, exact + " ", self.ctx.theme.font("regular"), small, muted)
 
     def alt_text(self) -> str:
-        label = "".join(f.text for f in self.ctx.fragments(self.options["label"], "body"))
+        label = "".join(f.text for f in self.ctx.fragments(self.label_pieces(), "body"))
         return f"{self._prefix()}{self.ctx.format_figure(self.options['figure'])} {label}".strip()
 
 
@@ -545,7 +592,7 @@ class ChartBlock(BaseBlock):
         mention = sources.mention([Provenance(s, d, status) for s, d in data.sources], ref)
         fragments = [Fragment(mention, self.ctx.style("note", "italic", "muted"))] if mention else []
         if data.illustrative:
-            fragments.append(Fragment(" données illustratives", self.ctx.style("note", "bold", "red")))
+            fragments.append(Fragment(" " + self.ctx.illustrative_label, self.ctx.style("note", "bold", "red")))
         return layout_text(fragments, width, self.ctx.leading("note"))
 
     def _table(self, width: float) -> list[list[TextLayout]]:
@@ -700,6 +747,15 @@ BLOCK_TYPES: dict[str, type[BaseBlock]] = {
 }
 
 
+# Blocks drawn from the commune register, in modules that build on this one: imported when first used.
+REGISTER_BLOCK_TYPES = {"map": ("bulletin.maps.block", "map_block"), "communes": ("bulletin.communes", "CommunesBlock")}
+
+
 def make_block(spec: BlockSpec, ctx: Context) -> BaseBlock:
     """Instantiate the block class registered for ``spec.type``."""
+    if spec.type in REGISTER_BLOCK_TYPES:
+        import importlib
+
+        module, name = REGISTER_BLOCK_TYPES[spec.type]
+        return getattr(importlib.import_module(module), name)(spec, ctx)  # type: ignore[no-any-return]
     return BLOCK_TYPES[spec.type](spec, ctx)

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 user error (``Error:`` lines naming file, line or key, 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -27,6 +28,7 @@ from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_u
 from bulletin.project import Project, current_project, init_project
 from bulletin.recipients import read_recipients
 from bulletin.report import FORMATS, render_changes
+from bulletin.territorial.scope import TERRITORY_SETS
 
 if TYPE_CHECKING:
     from bulletin.importer import Created
@@ -124,6 +126,9 @@ def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: igno
     sub.add_argument("--reissue", action="store_true",
                      help="archive a corrected version of an archived month, beside the earlier ones")
     sub.add_argument("--reason", metavar="TEXT", help="with --reissue: what was corrected (one line)")
+    sub.add_argument("--territories", choices=TERRITORY_SETS,
+                     help="archiver aussi les éditions territoriales du mois (départements, régions ou les deux)")
+    sub.add_argument("--jobs", metavar="N", type=int, help="avec --territories : processus en parallèle (2 par défaut)")
     sub.add_argument("--output", metavar="DIR", type=Path,
                      help="extract: where to write the data (default: out/<pdf name>-donnees, never in the archive)")
 
@@ -175,6 +180,19 @@ def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
                          help="PDF file (build) or PNG folder (preview)")
     sub.add_argument("--draft", action="store_true",
                      help="brouillon : filigrane « BROUILLON », valeurs illustratives admises")
+    _territory_options(sub, name)
+
+
+def _territory_options(sub: argparse.ArgumentParser, name: str) -> None:
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument("--territory", metavar="dep:NN|reg:NN",
+                       help="l’édition d’un département (dep:58) ou d’une région (reg:27), calculée depuis le registre")
+    if name == "preview":
+        return
+    which.add_argument("--territories", choices=TERRITORY_SETS,
+                       help="les éditions de tous les départements, de toutes les régions, ou des deux (all)")
+    sub.add_argument("--jobs", metavar="N", type=int,
+                     help="avec --territories : processus qui construisent en parallèle (2 par défaut)")
 
 
 def request_from(args: argparse.Namespace) -> BuildRequest:
@@ -188,7 +206,7 @@ def request_from(args: argparse.Namespace) -> BuildRequest:
         edition_dir = latest_edition(project.editions)
     output = getattr(args, "output", None) if args.command == "build" else None
     return BuildRequest(edition_dir, args.layout, output, getattr(args, "draft", False), args.fonts_dir,
-                        args.theme, project.out)
+                        args.theme, project.out, getattr(args, "territory", None) or "", project.outlines)
 
 
 def apply_project(args: argparse.Namespace) -> Project:
@@ -308,8 +326,14 @@ def _archive(args: argparse.Namespace) -> int:
     if args.reason is not None and not args.reissue:
         raise BulletinError(Problem(Where("--reason"), "--reason ne sert qu’avec --reissue",
                                     "ajoutez --reissue pour archiver une version corrigée"))
+    if (args.territories or args.jobs is not None) and args.action is not None:
+        raise BulletinError(Problem(Where("--territories"), f"--territories et --jobs ne vont pas avec archive "
+                                    f"{args.action}", "archive verify vérifie toutes les éditions de chaque version"))
     if args.action is None:
-        done = archive.archive_edition(request_from(args), args.archive_dir, (args.reason or "") if args.reissue else None)
+        from bulletin.territorial.batch import terminal_progress
+
+        done = archive.archive_edition(request_from(args), args.archive_dir, (args.reason or "") if args.reissue else None,
+                                       args.territories, args.jobs, terminal_progress)
         _warn(list(done.warnings))
         _print_archived(done)
     elif args.action == "list":
@@ -327,10 +351,11 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def _print_archived(done) -> None:  # type: ignore[no-untyped-def]
+    territorial = f", avec {done.territorial} édition(s) territoriale(s)" if done.territorial else ""
     if done.version == 1:
-        print(f"Archivé : {done.folder} (version 1).")
+        print(f"Archivé : {done.folder} (version 1{territorial}).")
         return
-    print(f"Archivé : {done.folder} (version {done.version}, à côté des versions précédentes, inchangées).")
+    print(f"Archivé : {done.folder} (version {done.version}{territorial}, à côté des versions précédentes, inchangées).")
     print(f"Pour prévenir ceux qui ont reçu une version précédente : make_bulletin.py send --edition {done.month} "
           "--recipients FICHIER --erratum")
 
@@ -390,6 +415,7 @@ def _send(args: argparse.Namespace) -> int:
     config = mail.load_mail_config(args.config or project_root() / "layouts" / "pvd-mail.yaml", overrides)
     sending = send.prepare(month, args.archive_dir, config, args.erratum)
     recipients = read_recipients(args.recipients)
+    sending = send.with_territories(sending, recipients)
     if args.send:
         outcomes = send.deliver(sending, recipients, args.erratum, send.terminal_progress)
     else:
@@ -411,7 +437,8 @@ def _print_outcome(outcome) -> None:  # type: ignore[no-untyped-def]
     if outcome.kind == "erratum" and outcome.state in ("sent", "written", "failed"):
         label = "rectificatif " + label if outcome.state != "failed" else label + " (rectificatif)"
     detail = f" : {outcome.detail}" if outcome.detail else ""
-    print(f"{outcome.recipient.email}  {label}{detail}", flush=True)
+    territory = f" ({outcome.recipient.territory})" if outcome.recipient.territory else ""
+    print(f"{outcome.recipient.email}{territory}  {label}{detail}", flush=True)
 
 
 def _print_counts(counts: dict[str, int], version: int) -> None:
@@ -432,9 +459,11 @@ def _status(args: argparse.Namespace, month: str) -> int:
         reason = f" : {row.reason}" if row.reason else ""
         print(f"Édition {month}, version {row.version} archivée le {row.archived_at}{reason}")
     width = max([len(line.email) for line in lines] + [8])
+    territorial = any(line.territory for line in lines)  # a column of territories only when there are some
     for line in lines:
         detail = f"  {line.detail}" if line.detail else ""
-        print(f"{line.email.ljust(width)}  {STATUS_FR[line.state]:<18}  {line.received}{detail}")
+        territory = f"{line.territory or 'national':<8}  " if territorial else ""
+        print(f"{line.email.ljust(width)}  {territory}{STATUS_FR[line.state]:<18}  {line.received}{detail}")
     counts = {state: sum(line.state == state for line in lines) for state in STATUS_FR}
     print(f"{len(lines)} destinataire(s) : {counts['current']} à jour (version {checked.row.version}), "
           f"{counts['earlier']} avec une version précédente seulement, {counts['failed']} en échec, "
@@ -452,6 +481,11 @@ def run(args: argparse.Namespace) -> int:
     request = request_from(args)
     if args.command == "build" and request.output is not None:
         refuse_inside_archive(request.output, "--output", args.project.archive)
+    if getattr(args, "jobs", None) is not None and not args.territories:
+        raise BulletinError(Problem(Where("--jobs"), "--jobs ne sert qu’avec --territories",
+                                    "ajoutez --territories departements|regions|all, ou retirez --jobs"))
+    if getattr(args, "territories", None):
+        return _batch(args, request)
     if args.command == "check":
         for warning in check(request):
             print(f"Warning: {warning}", file=sys.stderr)
@@ -465,6 +499,57 @@ def run(args: argparse.Namespace) -> int:
     return _preview(args, request)
 
 
+def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
+    """build / check --territories: every territory over a process pool, then the summary."""
+    from bulletin.territorial import batch
+
+    if request.output is not None:  # --output names the folder of the PDFs
+        request = dataclasses.replace(request, output=None, out_dir=request.output)
+    done = batch.run_batch(request, args.territories, args.jobs, args.command == "build", batch.terminal_progress)
+    _warn_once([w for outcome in done.outcomes for w in outcome.warnings], len(done.outcomes))
+    failed = [o for o in done.outcomes if o.failed]
+    built = [o for o in done.outcomes if not o.failed]
+    for outcome in built:
+        if outcome.path is not None:
+            print(f"Wrote {outcome.path} ({outcome.pages} pages, {_size(outcome.size)}).")
+    for outcome in failed:
+        for problem in outcome.problems:
+            print(f"Error: édition {outcome.territory} ({outcome.name}) : {problem}", file=sys.stderr)
+    print(_batch_summary(done, args.command, built, failed))
+    return 1 if failed else 0
+
+
+def _batch_summary(done, command: str, built: list, failed: list) -> str:  # type: ignore[no-untyped-def]
+    verb = "construite(s)" if command == "build" else "vérifiée(s)"
+    kinds = f"{sum(o.territory.startswith('dep') for o in built)} départements, " \
+            f"{sum(o.territory.startswith('reg') for o in built)} régions"
+    text = f"{len(built)} édition(s) territoriale(s) {verb} ({kinds})"
+    if command == "build":
+        text += f" : {sum(o.pages for o in built)} pages, {_size(sum(o.size for o in built))}"
+    text += f" ; {len(failed)} en échec" + (f" ({', '.join(o.territory for o in failed)})" if failed else "") + "."
+    if len(done.skipped) > 10:
+        text += f" {len(done.skipped)} territoires sans commune dans le registre n’ont pas d’édition."
+    elif done.skipped:
+        names = ", ".join(f"{t.name} ({t.code})" for t in done.skipped)
+        text += f" Sans commune dans le registre, donc sans édition : {names}."
+    return text
+
+
+def _size(size: int) -> str:
+    from bulletin.typography import fr_decimal
+
+    return f"{fr_decimal(size / 1_000_000, 1)} Mo" if size >= 1_000_000 else f"{round(size / 1000)} ko"
+
+
+def _warn_once(warnings: list[Problem], editions: int) -> None:
+    """A warning every territory gives (a map left out) is printed once, with how many editions gave it."""
+    counts: dict[str, int] = {}
+    for warning in warnings:
+        counts[str(warning)] = counts.get(str(warning), 0) + 1
+    for text, count in counts.items():
+        print(f"Warning: {text}" + (f"\n  ({count} éditions sur {editions})" if count > 1 else ""), file=sys.stderr)
+
+
 def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
     from bulletin.preview import render_png
 
@@ -474,13 +559,13 @@ def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
         refuse_inside_archive(target, "--output", args.project.archive)
     with tempfile.TemporaryDirectory(prefix="bulletin-preview-") as scratch:
         try:
-            _, prepared = build(BuildRequest(request.edition_dir, request.layout_path, Path(scratch) / "preview.pdf",
-                                             request.draft, request.fonts_dir, request.theme_path))
+            _, prepared = build(dataclasses.replace(request, output=Path(scratch) / "preview.pdf"))
         except RenderError as exc:  # the PDF is only a scratch file: say what could not be made
             raise RenderError(Problem(Where(target or request.out_dir / "preview"), "impossible de préparer les pages "
                                       f"(fichier temporaire : {exc.problems[0].message})",
                                       "libérez de la place dans le dossier temporaire (TMPDIR)")) from None
-        target = target or request.out_dir / "preview" / prepared.edition.month
+        territory = f"-{prepared.edition.territory.replace(':', '-')}" if prepared.edition.territory else ""
+        target = target or request.out_dir / "preview" / (prepared.edition.month + territory)
         refuse_unsafe_output(target, read_files(prepared), "--output", args.project.archive)
         with staging_folder(target) as staging:  # pages are rendered beside the target, then moved in
             try:

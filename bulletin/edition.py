@@ -166,6 +166,8 @@ class Edition:
     broken_keys: frozenset[str] = frozenset()  # keys whose lines had errors (already reported)
     rules: tuple[CoherenceRule, ...] = ()
     as_of: dt.date | None = None  # the reference date of the edition's figures (« données au … »)
+    territory: str = ""  # a territorial edition's territory: "dep:58", "reg:27" ('' for the national edition)
+    territory_name: str = ""  # its name as printed: « Nièvre (58) », « Région Bourgogne-Franche-Comté »
 
     @property
     def month_date(self) -> dt.date:

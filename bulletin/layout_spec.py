@@ -41,6 +41,8 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
     "key_figure": {
         "figure": Option("key", True, doc="figure key whose value is shown big"),
         "label": Option("template", default=(), doc="text under the number"),
+        "label_singular": Option("template", default=(), doc="the label when the count is 0 or 1 "
+                                 "(« commune a signé sa convention »): territories have such counts"),
         "prefix": Option("template", default=(), doc="words before the number, e.g. « plus de »"),
         "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
         "format": Option("choice", default="exact", choices=("exact", "compact"),
@@ -48,6 +50,8 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "accent": Option("color", default=None, doc="colour of the card's side bar: a theme colour name (default: the section's)"),
         "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
         "delta": Option("bool", default=False, doc="show the change since the previous edition (« +34 depuis janvier 2022 »)"),
+        "national": Option("template", default=(), doc="territorial editions only: a line comparing with France, "
+                           "« France : {key:national} » (not printed in the national edition)"),
     },
     "text": {
         "text": Option("template", True, doc="paragraphs; blank line = new paragraph; **bold**"),
@@ -82,11 +86,42 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
         "height": Option("number", True, doc="height in millimetres"),
         "alt": Option("text", True, doc="text alternative"),
     },
+    "map": {  # bulletin.maps.block: a choropleth of départements or régions, drawn from the commune register
+        "outlines": Option("choice", True, choices=("departements", "regions"),
+                           doc="territories drawn (their GeoJSON path comes from the configuration)"),
+        "values": Option("text", default="communes",
+                         doc="« communes »: PVD communes per territory; or a figure key declared in register.yaml"),
+        "height": Option("number", True, doc="height in millimetres (title, map, legend and credit)"),
+        "title": Option("template", default=(), doc="title above the map"),
+        "legend": Option("text", default="", doc="legend title (default: what the values count)"),
+        "classes": Option("number", default=5, doc="most classes in the legend, 2 to 7 (zero and « pas de donnée » apart)"),
+        "method": Option("choice", default="natural", choices=("natural", "quantiles"),
+                         doc="class bounds: natural breaks (Fisher–Jenks) or quantiles, rounded either way"),
+        "highlight": Option("bool", default=True, doc="outline the edition's territory (territorial editions)"),
+        "description": Option("text", default="", doc="text alternative replacing the generated one"),
+    },
+    "communes": {  # bulletin.communes: the table of the territory's communes, flowing over pages
+        "indicators": Option("indicators", default=(), doc="columns after code, name and population: list of "
+                             "{indicator, label, prefix, yes, no, empty} (an indicator of register.yaml)"),
+        "population": Option("bool", default=True, doc="show the population column"),
+    },
     "row": {
         "columns": Option("columns", True, doc="list of columns, each a list of blocks"),
         "widths": Option("widths", default=(), doc="relative widths of the columns"),
     },
 }
+
+
+@dataclass(frozen=True)
+class IndicatorColumn:
+    """A column of the commune table: an indicator of the register, its header and how its cells read."""
+
+    indicator: str
+    label: str
+    prefix: str = ""  # before a date: « signée le » → « signée le 15 mars 2021 »
+    yes: str = "oui"
+    no: str = "non"
+    empty: str = "—"  # no value, or a date after the register's (« non signée »)
 
 
 @dataclass(frozen=True)
@@ -98,6 +133,7 @@ class BlockSpec:
     options: Mapping[str, Any]
     where: Where
     columns: tuple[tuple[BlockSpec, ...], ...] = ()
+    editions: str = ""  # "national" (national_only: true), "territorial" (territorial_only: true), '' = both
 
     def walk(self) -> list[BlockSpec]:
         """This block and every block nested in it, in reading order."""
@@ -123,6 +159,7 @@ class SectionSpec:
     accent_where: Where
     new_page: bool = False
     continues: bool = False
+    editions: str = ""  # "national", "territorial" or '' (both), as for blocks
 
 
 @dataclass(frozen=True)
@@ -245,9 +282,10 @@ def _cover(path: Path, data: Located, problems: list[Problem]) -> CoverSpec | No
 def _cover_figures(path: Path, raw: Located, problems: list[Problem]) -> tuple[BlockSpec, ...]:
     """The headline figures: key figures without ``type:``, their ids made up when not given."""
     items = raw.get("figures") or []
-    if not isinstance(items, list) or not 1 <= len(items) <= 4:
+    if not isinstance(items, list) or not 1 <= _most_per_edition(items) <= 4:
         problems.append(Problem(Where(path, raw.line_of("figures")), "« figures: » de la couverture : une liste de "
-                                "un à quatre chiffres", "chacun {figure: clé, label: texte}, comme un key_figure"))
+                                "un à quatre chiffres (par édition, nationale ou territoriale)",
+                                "chacun {figure: clé, label: texte}, comme un key_figure"))
         return ()
     figures = []
     for number, item in enumerate(items, start=1):
@@ -256,6 +294,13 @@ def _cover_figures(path: Path, raw: Located, problems: list[Problem]) -> tuple[B
             item.line, item.key_lines = items[number - 1].line, items[number - 1].key_lines
         figures.append(_block(path, item, problems))
     return tuple(f for f in figures if f is not None)
+
+
+def _most_per_edition(items: list[Any]) -> int:
+    """The most cover figures one edition shows: those of every edition plus its own (``…_only``)."""
+    def shown(key: str) -> int:
+        return sum(1 for item in items if not isinstance(item, dict) or item.get(key) is not True)
+    return max(shown("national_only"), shown("territorial_only"))
 
 
 def _logos(path: Path, raw: Located, problems: list[Problem]) -> tuple[LogoSpec, ...]:
@@ -301,7 +346,24 @@ def _unknown_keys(path: Path, raw: Located, known: tuple[str, ...], what: str, p
                                     f"clés possibles : {', '.join(known)}"))
 
 
-SECTION_KEYS = ("title", "accent", "new_page", "blocks")
+SECTION_KEYS = ("title", "accent", "new_page", "national_only", "territorial_only", "blocks")
+EDITION_KEYS = {"national_only": "national", "territorial_only": "territorial"}  # on a block or a section
+
+
+def _editions(path: Path, raw: Located, what: str, problems: list[Problem]) -> str:
+    """``national_only: true`` → "national", ``territorial_only: true`` → "territorial", neither → ''."""
+    found = []
+    for key, editions in EDITION_KEYS.items():
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            problems.append(Problem(Where(path, raw.line_of(key)), f"{what} : « {key}: » vaut true ou false", ""))
+        elif value:
+            found.append(editions)
+    if len(found) > 1:
+        problems.append(Problem(Where(path, raw.line), f"{what} : national_only et territorial_only à la fois",
+                                "gardez l’un des deux : un bloc de toutes les éditions n’en porte aucun"))
+        return ""
+    return found[0] if found else ""
 
 
 def _sections(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
@@ -335,7 +397,8 @@ def _section(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | Non
         new_page = False
     blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
     return SectionSpec(str(raw["title"]), str(raw.get("accent", "blue")), blocks, Where(path, raw.line),
-                       Where(path, raw.line_of("accent")), new_page)
+                       Where(path, raw.line_of("accent")), new_page,
+                       editions=_editions(path, raw, f"section « {raw['title']} »", problems))
 
 
 def _legacy_pages(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
@@ -380,14 +443,15 @@ def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
                                 "give it id: made of letters, digits and dashes"))
     options = _options(path, raw, kind, block_id, problems)
     columns = _columns(path, raw, problems) if kind == "row" else ()
-    return BlockSpec(kind, block_id, MappingProxyType(options), where, columns)
+    return BlockSpec(kind, block_id, MappingProxyType(options), where, columns,
+                     _editions(path, raw, f"bloc « {block_id} »", problems))
 
 
 def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem],
              table: dict[str, Option] | None = None) -> dict[str, Any]:
     table = BLOCK_OPTIONS[kind] if table is None else table
     for name in raw:
-        if name not in table and name not in ("type", "id"):
+        if name not in table and name not in ("type", "id", *EDITION_KEYS):
             problems.append(Problem(Where(path, raw.line_of(name)), f"block {block_id!r}: unknown option {name!r} for {kind}",
                                     f"valid options: {', '.join(table) or 'none'}"))
     options: dict[str, Any] = {}
@@ -479,11 +543,30 @@ def _as_widths(value: Any, option: Option) -> tuple[float, ...]:
     return tuple(float(v) for v in value)
 
 
+INDICATOR_KEYS = ("indicator", "label", "prefix", "yes", "no", "empty")
+
+
+def _as_indicators(value: Any, option: Option) -> tuple[IndicatorColumn, ...]:
+    if not isinstance(value, list):
+        raise TypeError("attendu une liste de {indicator: nom, label: en-tête}")
+    columns = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("indicator"), str) \
+                or not isinstance(item.get("label"), str):
+            raise TypeError(f"{item!r} : chaque colonne a besoin de indicator: (un indicateur de register.yaml) et "
+                            "de label: (son en-tête)")
+        unknown = [k for k in item if k not in INDICATOR_KEYS]
+        if unknown or not all(isinstance(item.get(k, ""), str) for k in INDICATOR_KEYS):
+            raise ValueError(f"{item!r} : clés possibles {', '.join(INDICATOR_KEYS)}, chacune un texte")
+        columns.append(IndicatorColumn(**item))
+    return tuple(columns)
+
+
 _CONVERTERS = {
     "text": _as_text, "key": _as_text, "template": _as_template, "choice": _as_choice,
     "number": _as_number, "bool": _as_bool, "keys": _as_strings, "strings": _as_strings,
     "templates": _as_templates, "color": _as_text, "figures": _as_figures, "widths": _as_widths,
-    "columns": lambda value, option: (),
+    "columns": lambda value, option: (), "indicators": _as_indicators,
 }
 
 

@@ -16,7 +16,8 @@ import ipaddress
 import math
 import os
 import urllib.parse
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -106,6 +107,7 @@ class MailConfig:
     max_size: int  # bytes, of the encoded message
     smtp: SmtpSettings
     headlines: tuple[tuple[str, str], ...]
+    singular: Mapping[str, str] = field(default_factory=dict)  # figure key → label when the count is 0 or 1
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,8 @@ def load_mail_config(path: Path, overrides: dict[str, object]) -> MailConfig:
                                 f"pour {smtp.host}", "utilisez starttls ou tls ; « none » ne sert que pour un "
                                 "serveur sur cette machine"))
     return MailConfig(_address(settings, "sender"), _address(settings, "reply_to"), _unsubscribe(settings),
-                      int(settings.number("max_size_mb", 10, 0.01, 1000) * 1_000_000), smtp, _headlines(path, data))
+                      int(settings.number("max_size_mb", 10, 0.01, 1000) * 1_000_000), smtp, _headlines(path, data),
+                      _singular_labels(data))
 
 
 def _host(settings: _Settings) -> str:
@@ -260,12 +263,38 @@ def _headlines(path: Path, data: Located) -> tuple[tuple[str, str], ...]:
     found = []
     for item in data.get("headlines") or ():
         if not (isinstance(item, Located) and isinstance(item.get("figure"), str)
-                and isinstance(item.get("label", ""), str)):
+                and isinstance(item.get("label", ""), str) and isinstance(item.get("label_singular", ""), str)):
             line = item.line if isinstance(item, Located) else data.line_of("headlines")
             raise MailError(Problem(Where(path, line), "headlines : chaque entrée est {figure: clé, label: texte}",
                                     "voyez layouts/pvd-mail.yaml"))
         found.append((item["figure"], item.get("label", "")))
     return tuple(found)
+
+
+def _singular_labels(data: Located) -> dict[str, str]:
+    """``label_singular`` of the headlines that have one (a territory's count may be 0 or 1)."""
+    return {item["figure"]: item["label_singular"] for item in data.get("headlines") or () if item.get("label_singular")}
+
+
+def territorial_message(config: MailConfig, edition: Edition, territory: str) -> tuple[Edition, tuple[Headline, ...]]:
+    """The edition of ``territory`` computed from the archived register, and its headline figures — those the
+    register computes, each with France's value (« 12 communes ont signé… (France : 1 579) »)."""
+    from bulletin.territorial.scope import read_scope, territory_of
+
+    scope, printed, problems = read_scope(edition, territory_of(territory), {}, frozenset())
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise MailError(errors)
+    lines = []
+    for key, label in config.headlines:
+        figure, national = printed.figures.get(key), edition.figures.get(key)
+        if key not in scope.computed or figure is None or national is None:
+            continue  # a figure of the whole programme only: never under a territory's name
+        if figure.unit == "count" and figure.number < 2:
+            label = config.singular.get(key, label)
+        lines.append(Headline(format_value(figure.value, figure.unit), label,
+                              f"France : {format_value(national.value, national.unit)}"))
+    return printed, tuple(lines)
 
 
 def is_local_host(host: str) -> bool:
@@ -292,14 +321,16 @@ def headlines(config: MailConfig, edition: Edition, previous: Edition | None) ->
 
 
 def subject(edition: Edition) -> str:
-    """« Petites villes de demain — chiffres clés — février 2022 »."""
-    return f"Petites villes de demain — chiffres clés — {fr_month(edition.month_date)}".replace("\u00a0", " ")
+    """« Petites villes de demain — chiffres clés — février 2022 », « … — Nièvre (58) — février 2022 »."""
+    territory = f"{edition.territory_name} — " if edition.territory_name else ""
+    return f"Petites villes de demain — chiffres clés — {territory}{fr_month(edition.month_date)}".replace("\u00a0", " ")
 
 
 def message_id(issue: Issue, kind: str, recipient: Recipient, sender: Address) -> str:
     """The same Message-ID for the same edition, version, kind and address, so a repeat is recognisable."""
     month = issue.edition.month
-    digest = hashlib.sha256(f"{month}\n{issue.version}\n{kind}\n{recipient.key}".encode()).hexdigest()[:24]
+    territory = f"\n{issue.edition.territory}" if issue.edition.territory else ""  # the national ids stay as they were
+    digest = hashlib.sha256(f"{month}\n{issue.version}\n{kind}\n{recipient.key}{territory}".encode()).hexdigest()[:24]
     domain = sender.domain or "bulletin.local"
     return f"<pvd-{month}-v{issue.version}-{kind}-{digest}@{domain}>"
 
@@ -352,6 +383,11 @@ def unsubscribe_line(config: MailConfig) -> str:
     return f"Pour ne plus recevoir ce bulletin, écrivez à {address}" + (f" (objet « {topic} »)." if topic else ".")
 
 
+def _territory(issue: Issue) -> str:
+    """« , édition territoriale : Nièvre (58) » for a territorial edition, '' for the national one."""
+    return f", édition territoriale : {issue.edition.territory_name}" if issue.edition.territory_name else ""
+
+
 def _correction(issue: Issue) -> list[str]:
     if issue.version == 1:
         return []
@@ -361,7 +397,8 @@ def _correction(issue: Issue) -> list[str]:
 def plain_text(config: MailConfig, issue: Issue, lines: list[Headline], recipient: Recipient) -> str:
     """The text/plain part of the bulletin."""
     month = fr_month(issue.edition.month_date)
-    body = [_greeting(recipient), "", f"Voici les chiffres clés du programme Petites villes de demain de {month}.", ""]
+    body = [_greeting(recipient), "", f"Voici les chiffres clés du programme Petites villes de demain de {month}"
+            f"{_territory(issue)}.", ""]
     body += _correction(issue)
     body += [f"- {h.value} {h.label}" + (f" ({h.change})" if h.change else "") for h in lines]
     body += ["", "Le bulletin complet est joint en PDF.", "", "La direction de programme Petites villes de demain (ANCT)",
@@ -373,8 +410,8 @@ def erratum_text(config: MailConfig, issue: Issue, recipient: Recipient) -> str:
     """The text of the rectificatif."""
     month = fr_month(issue.edition.month_date)
     body = [_greeting(recipient), "",
-            f"Le bulletin des chiffres clés du programme Petites villes de demain de {month} que nous vous avons "
-            "adressé a été corrigé.", "", f"Correction : {issue.reason}", "",
+            f"Le bulletin des chiffres clés du programme Petites villes de demain de {month}{_territory(issue)} que "
+            "nous vous avons adressé a été corrigé.", "", f"Correction : {issue.reason}", "",
             f"La version corrigée (version {issue.version}) est jointe en PDF ; elle remplace la précédente.", "",
             "La direction de programme Petites villes de demain (ANCT)", "", "-- ", unsubscribe_line(config)]
     return "\n".join(body).replace("\u202f", "\u00a0") + "\n"
@@ -398,7 +435,8 @@ def html_text(config: MailConfig, issue: Issue, lines: list[Headline], recipient
     correction = "".join(f"<p><strong>{e(line)}</strong></p>" for line in _correction(issue) if line)
     return (f'<!DOCTYPE html><html lang="fr"><body style="font-family:sans-serif;color:#161616">'
             f"<p>{e(_greeting(recipient))}</p><p>Voici les chiffres clés du programme "
-            f"<strong>Petites villes de demain</strong> de {month}.</p>{correction}<table>{rows}</table>"
+            f"<strong>Petites villes de demain</strong> de {month}{e(_territory(issue))}.</p>{correction}"
+            f"<table>{rows}</table>"
             f"<p>Le bulletin complet est joint en PDF.</p>"
             f"<p>La direction de programme Petites villes de demain (ANCT)</p>"
             f'<p style="color:#666666;font-size:12px">{e(unsubscribe_line(config))}</p></body></html>\n'

@@ -22,7 +22,7 @@ from bulletin.files import current_umask, read_input, staging_folder
 PROJECT_FILE = "bulletin.toml"
 # name -> what it is: a folder or a file (every value is a path, relative to bulletin.toml's folder)
 SETTINGS = {"editions": "dossier", "layout": "fichier", "theme": "fichier", "fonts": "dossier", "out": "dossier",
-            "archive": "dossier", "mail": "fichier"}
+            "archive": "dossier", "mail": "fichier", "outlines_departements": "fichier", "outlines_regions": "fichier"}
 TEMPLATE = '''# Réglages du projet de bulletin « chiffres clés » (voir docs/project.md).
 # Chemins relatifs au dossier de ce fichier ; les options de la ligne de commande priment.
 editions = "data/editions"                  # un dossier AAAA-MM par édition
@@ -32,6 +32,9 @@ layout = "layouts/pvd-chiffres-cles.yaml"   # les pages et leurs blocs
 out = "out"                                 # PDF construits, aperçus, courriels d’essai
 archive = "archive"                         # éditions archivées et leur catalogue
 mail = "layouts/pvd-mail.yaml"              # expéditeur, serveur SMTP, chiffres du courriel
+# Contours des cartes (GeoJSON, par exemple ceux de l’ANCT) ; sans eux, aucune carte n’est dessinée :
+# outlines_departements = "../territoires/departements-fr-drom.geojson"
+# outlines_regions = "../territoires/regions-fr-drom.geojson"
 '''
 
 
@@ -52,6 +55,14 @@ class Project:
     theme: Path | None = None
     fonts: Path | None = None
     file: Path | None = None
+    outlines_departements: Path | None = None  # GeoJSON outlines of the maps (none: no map is drawn)
+    outlines_regions: Path | None = None
+
+    @property
+    def outlines(self) -> dict[str, Path]:
+        """Level (``dep``, ``reg``) → the outline file configured for it."""
+        found = {"dep": self.outlines_departements, "reg": self.outlines_regions}
+        return {level: path for level, path in found.items() if path is not None}
 
 
 def skeleton_root() -> Path:
@@ -139,7 +150,8 @@ def _setting_problem(path: Path, text: str, key: str, value: object) -> Problem 
 
 TEMPLATE_VALUES = {"editions": "data/editions", "layout": "layouts/pvd-chiffres-cles.yaml",
                    "theme": "layouts/themes/pvd.yaml", "fonts": "fonts", "out": "out", "archive": "archive",
-                   "mail": "layouts/pvd-mail.yaml"}
+                   "mail": "layouts/pvd-mail.yaml", "outlines_departements": "contours/departements.geojson",
+                   "outlines_regions": "contours/regions.geojson"}
 
 
 def _line_of(text: str, key: str) -> int | None:

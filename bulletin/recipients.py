@@ -2,7 +2,8 @@
 
 Input: a CSV (any common dialect) whose header names the address column ``email`` or
 ``courriel``, the name column ``name`` or ``nom`` and, optionally, the organisation column
-``organisation`` or ``organisme`` (more columns allowed). Output: a list of :class:`Recipient`,
+``organisation`` or ``organisme`` and the territory column ``territoire`` or ``territory`` (``dep:58``,
+``reg:27``, empty for the national edition; more columns allowed). Output: a list of :class:`Recipient`,
 duplicates removed (with a warning); every bad line is reported with its line number before
 anything is sent. Names and organisations are one line of at most 200 characters, without
 control characters (a line break in a name would otherwise reach a mail header).
@@ -17,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import DataError, Problem, Where, raise_if_errors
+from bulletin.register.territories import parse_territory
 from bulletin.tables import Row, read_csv_table
 
 log = logging.getLogger(__name__)
-COLUMNS = {"email": ("email", "courriel"), "name": ("name", "nom"), "organisation": ("organisation", "organisme")}
+COLUMNS = {"email": ("email", "courriel"), "name": ("name", "nom"), "organisation": ("organisation", "organisme"),
+           "territory": ("territory", "territoire")}
 REQUIRED = ("email", "name")
 MAX_NAME = 200
 MAX_FILE_BYTES = 20_000_000
@@ -37,6 +40,7 @@ class Recipient:
     name: str
     organisation: str
     where: Where
+    territory: str = ""  # the edition they receive: "dep:58", "reg:27", '' for the national one
 
     @property
     def key(self) -> str:
@@ -83,16 +87,17 @@ def read_recipients(path: Path) -> list[Recipient]:
     table = read_csv_table(path)
     columns = _columns(path, table.columns)
     problems: list[Problem] = []
-    recipients: dict[str, Recipient] = {}
+    recipients: dict[tuple[str, str], Recipient] = {}
     for row in table.rows:
         recipient = _recipient(row, columns, problems)
         if recipient is None:
             continue
-        if recipient.key in recipients:
-            log.warning("%s: %s figure déjà ligne %s ; le doublon est ignoré",
-                        row.where, recipient.email, recipients[recipient.key].where.line)
+        if (recipient.key, recipient.territory) in recipients:
+            first = recipients[(recipient.key, recipient.territory)]
+            log.warning("%s: %s figure déjà ligne %s ; le doublon est ignoré", row.where, recipient.email,
+                        first.where.line)
             continue
-        recipients[recipient.key] = recipient
+        recipients[(recipient.key, recipient.territory)] = recipient
     raise_if_errors(problems, DataError)
     if not recipients:
         raise DataError(Problem(Where(path), "aucun destinataire", "indiquez au moins une adresse"))
@@ -115,7 +120,25 @@ def _recipient(row: Row, columns: dict[str, str], problems: list[Problem]) -> Re
                                     f"écrivez un nom sur une ligne, {MAX_NAME} caractères au plus"))
             return None
         texts[field] = " ".join(text.split())
-    return Recipient(email, texts["name"], texts["organisation"], row.where)
+    territory = _territory(row, columns, email, problems)
+    if territory is None:
+        return None
+    return Recipient(email, texts["name"], texts["organisation"], row.where, territory)
+
+
+def _territory(row: Row, columns: dict[str, str], email: str, problems: list[Problem]) -> str | None:
+    """The territory of the edition this partner receives (``dep:58``, ``reg:27``; '' for the national one)."""
+    text = row.cells.get(columns.get("territory", ""), "").strip()
+    if not text:
+        return ""
+    try:
+        territory = parse_territory(text)
+        return "" if territory.kind == "fr" else territory.key
+    except ValueError as exc:
+        problems.append(Problem(row.where, f"colonne « {columns['territory']} » de {email} : {exc}",
+                                "écrivez dep:58 pour un département, reg:27 pour une région, ou laissez vide pour "
+                                "l’édition nationale"))
+        return None
 
 
 def _check_file(path: Path) -> None:

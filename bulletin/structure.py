@@ -92,6 +92,11 @@ class StructureRecorder:
             self.heading_depth = int(role[1:])
         return node
 
+    def resume(self, node: Node) -> None:
+        """Make an element opened earlier current again (a table going on over the next page): what is drawn
+        now becomes its children, after those drawn before. Close it with :meth:`close`."""
+        self.stack.append(node)
+
     def close(self, node: Node) -> None:
         """Close ``node`` (and anything left open inside it)."""
         while self.stack[-1] is not node:

@@ -12,7 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-STYLES = ("compact", "month", "bare")
+STYLES = ("compact", "month", "bare", "national")
+NATIONAL = "national"  # {key:national}: the national edition's value of the key (« France : 96 % »)
 _SLOT = re.compile(r"\{\{|\}\}|\*\*|\{([^{}]*)\}")
 _REF = re.compile(r"^([a-z0-9_]+(?:\.[a-z0-9_]+)*)(?::([a-z]+))?$")
 

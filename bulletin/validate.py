@@ -17,7 +17,7 @@ from bulletin.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where
 from bulletin.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
-from bulletin.templates import template_options
+from bulletin.templates import NATIONAL, template_options
 from bulletin.typography import TypographyError, format_value
 
 NUMERIC_UNITS = ("count", "percent", "eur")
@@ -25,11 +25,12 @@ DIGIT = re.compile(r"\d+")
 
 
 def validate(edition: Edition, layout: LayoutSpec, history: History | None = None,
-             draft: bool = False) -> list[Problem]:
+             draft: bool = False, unused: bool = True) -> list[Problem]:
     """Every problem of the edition and of its use by ``layout`` (deltas need ``history``).
 
     Unless ``draft``, a value of status ``illustrative`` that the layout prints is an error: a
-    published edition prints only sourced values (DESIGN §2).
+    published edition prints only sourced values (DESIGN §2). ``unused``: warn of figures the layout
+    does not print (not for a territorial edition, which leaves out the national-only blocks).
     """
     history = history or History()
     problems = list(check_edition(edition)) + list(check_coherence(edition))
@@ -40,7 +41,8 @@ def validate(edition: Edition, layout: LayoutSpec, history: History | None = Non
         problems.extend(_check_chart_data(block, edition, history))
         if not draft:
             problems.extend(check_not_illustrative(block, edition, history))
-    problems.extend(_unused_figures(edition, used))
+    if unused:
+        problems.extend(_unused_figures(edition, used))
     return problems
 
 
@@ -170,7 +172,7 @@ def _check_reference(block: BlockSpec, edition: Edition, key: str, option: str, 
     if url and figure.unit != "url":
         yield Problem(block.where, f"block {block.id!r}: figure {key!r} has unit {figure.unit!r}", "a link needs unit url")
     try:
-        format_value(figure.value, figure.unit, style)
+        format_value(figure.value, figure.unit, None if style == NATIONAL else style)
     except TypographyError as exc:
         yield Problem(block.where, f"block {block.id!r}: {{{key}:{style}}}: {exc}", "remove or change the style")
 

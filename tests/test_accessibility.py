@@ -9,11 +9,18 @@ import pikepdf
 import pytest
 from pdfua.validator import validate
 
-from bulletin.layout_spec import load_layout
+from bulletin.layout_spec import LayoutSpec, load_layout
+from bulletin.territorial.layout import edition_layout
+from bulletin.territorial.scope import NATIONAL
 from conftest import LAYOUT, replace_in_file, run_cli
 from pdfread import element_text, marked_texts, structure_elements
 
 HEADING = re.compile(r"^/H([1-6])$")
+
+
+def national(layout: LayoutSpec) -> LayoutSpec:
+    """The layout of the national edition (without the blocks and sections of territorial editions)."""
+    return edition_layout(layout, NATIONAL)[0]
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +89,13 @@ def test_headings_are_ordered(tagged) -> None:  # type: ignore[no-untyped-def]
 
 def test_reading_order_follows_the_layout(tagged) -> None:  # type: ignore[no-untyped-def]
     _, elements, _ = tagged
-    layout = load_layout(LAYOUT)
+    layout = national(load_layout(LAYOUT))
     assert layout.cover and layout.back
     sections = ["Les chiffres clés"] + [section.title for section in layout.sections] + [layout.back.title]
     h1 = [text for role, _, text in elements if role == "/H1"]
     assert h1 == sections
     layout_headings = [b.options["text"][0].text.replace("\u00a0", " ")
-                       for b in load_layout(LAYOUT).blocks() if b.type == "heading"]
+                       for b in national(load_layout(LAYOUT)).blocks() if b.type == "heading"]
     tagged_headings = [text.replace("\u00a0", " ") for role, _, text in elements if role in ("/H2", "/H3")]
     assert len(tagged_headings) == len(layout_headings)
     for tagged_heading, layout_heading in zip(tagged_headings, layout_headings):

@@ -48,7 +48,7 @@ def test_check_reports_every_problem_at_once(mini: tuple[Path, Path]) -> None:
     assert any("figures.csv:6" in e and "2021-09-31" in e and "not a real calendar date" in e for e in errors), errors
     assert any("figures.csv:4" in e and "c.part" in e for e in errors), errors
     assert any("unknown block type 'carousel'" in e for e in errors), errors
-    assert "use one of: chart, contents, divider, heading, image, key_figure, link, note, row, spacer, text" in result.stderr
+    assert "use one of: chart, communes, contents, divider, heading, image, key_figure, link, map, note, row, spacer, text" in result.stderr
     assert any("'inconnu.cle' is not in" in e for e in errors), errors
     assert not any("'c.part' is not in" in e for e in errors), errors  # its bad line is reported once
     assert "Traceback" not in result.stderr

@@ -9,9 +9,16 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from bulletin.layout_spec import load_layout
+from bulletin.layout_spec import LayoutSpec, load_layout
+from bulletin.territorial.layout import edition_layout
+from bulletin.territorial.scope import NATIONAL
 from conftest import LAYOUT, layout_copy, replace_in_file, run_cli
 from pdfread import flat, page_texts, structure_elements
+
+
+def national(layout: LayoutSpec) -> LayoutSpec:
+    """The layout of the national edition (without the blocks and sections of territorial editions)."""
+    return edition_layout(layout, NATIONAL)[0]
 
 
 def _pages(pdf: Path) -> list[str]:
@@ -28,7 +35,7 @@ def test_cover_shows_title_month_and_headline_figures(default_pdf: Path) -> None
 
 
 def test_sommaire_lists_every_section_with_the_page_its_link_leads_to(default_pdf: Path) -> None:
-    layout = load_layout(LAYOUT)
+    layout = national(load_layout(LAYOUT))
     assert layout.back is not None
     titles = [s.title for s in layout.sections if not s.continues and s.title != "Sommaire"] + [layout.back.title]
     pages = _pages(default_pdf)
@@ -51,7 +58,7 @@ def test_sommaire_is_tagged_as_a_table_of_contents(default_pdf: Path) -> None:
     with pikepdf.open(default_pdf) as pdf:
         roles = [str(e.S) for e in structure_elements(pdf)]
     assert roles.count("/TOC") == 1
-    assert roles.count("/TOCI") == len(load_layout(LAYOUT).sections)  # every section but the sommaire, + the back page
+    assert roles.count("/TOCI") == len(national(load_layout(LAYOUT)).sections)  # every section but the sommaire, + the back page
 
 
 def test_back_page_closes_the_document(default_pdf: Path) -> None:
@@ -103,7 +110,7 @@ def test_a_supplied_logo_is_drawn_with_its_text_alternative(mini: tuple[Path, Pa
 def test_a_back_page_that_does_not_fit_names_its_first_block_left_out(mini: tuple[Path, Path], tmp_path: Path) -> None:
     edition, _ = mini
     paragraph = "Une phrase du texte de la dernière page, assez longue pour la remplir. " * 60
-    text = (load_layout(LAYOUT).path.read_text(encoding="utf-8")[:0] +
+    text = (national(load_layout(LAYOUT)).path.read_text(encoding="utf-8")[:0] +
             "document: {title: \"Bulletin de test\", theme: themes/pvd.yaml}\n"
             "sections:\n  - title: \"Une section\"\n    blocks:\n      - {type: text, id: t1, text: \"Un texte.\"}\n"
             "back:\n  title: \"À propos\"\n  blocks:\n"

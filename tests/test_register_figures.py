@@ -82,7 +82,7 @@ def test_monthly_series_is_cumulative_at_the_first_of_each_month(register) -> No
     assert [p.x for p in points][:2] == [dt.date(2020, 12, 1), dt.date(2021, 1, 1)] and points[-1].x == dt.date(2022, 2, 1)
     # Epsilon counts from 1 January 2021, Alpha from 1 April, Gamma from 1 December 2021.
     assert [int(p.value) for p in points] == [0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3]
-    assert {p.unit for p in points} == {"count"} and points[4].as_of == dt.date(2021, 4, 1)
+    assert {p.unit for p in points} == {"count"} and {p.as_of for p in points} == {dt.date(2022, 2, 1)}  # the register's
 
 
 @pytest.mark.parametrize(("territory", "expected"), [
@@ -175,6 +175,9 @@ def test_every_typed_figure_that_disagrees_is_reported(register, tmp_path: Path)
     ("  a.b: {share: {part: c.d, decimals: 7}}\n  c.d: {count: {}}\n", "register.yaml:13: figures : « a.b » : decimals doit"),
     ("  A-B: {count: {}}\n", "register.yaml:13: figures : clé « A-B » invalide"),
     ("  a.b: {count: {}, colour: red}\n", "register.yaml:13: figures: a.b: clé inconnue « colour »"),
+    ("  a.b: {count: {}, national: saisi}\n", "register.yaml:13: figures : « a.b » : national: « saisi » inconnu"),
+    ("  a.b: {sum: {amount: financement}, national: typed}\n",
+     "register.yaml:13: figures : « a.b » : national: « typed » inconnu"),
 ])
 def test_hostile_figure_declarations_are_located(tmp_path: Path, figures: str, expected: str) -> None:
     path = write_register(tmp_path, declaration=DECLARATION + "figures:\n" + figures)
@@ -195,6 +198,26 @@ def test_hostile_series_declarations_are_located(tmp_path: Path, series: str, ex
     with pytest.raises(DataError) as caught:
         load_register(path)
     assert any(str(p).startswith(str(tmp_path / expected)) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_count_declared_national_typed_is_the_typed_figure_for_france_only(tmp_path: Path) -> None:
+    # The five communes stand for a programme of 8 (typed): France's shares divide by 8, a territory's by its
+    # own communes of the register.
+    declaration = FIGURES.replace("programme.communes: {count: {}}", "programme.communes: {count: {}, national: typed}")
+    register = load_register(write_register(tmp_path / "registre", declaration=declaration))
+    folder = tmp_path / "edition"
+    folder.mkdir()
+    (folder / "edition.yaml").write_text('title: T\nedition: "2022-02"\npublished: 2022-02-15\n', encoding="utf-8")
+    (folder / "figures.csv").write_text(TYPED.replace("programme.communes,5,", "programme.communes,8,"), encoding="utf-8")
+    (folder / "series.csv").write_text(TYPED_SERIES, encoding="utf-8")
+    typed = load_edition(folder).figures
+    france = compute_figures(register, FRANCE, typed)
+    assert france.figures["programme.communes"] is typed["programme.communes"]
+    assert france.figures["conventions.part_communes_signataires"].value == Decimal("37.5")  # 3 / 8
+    nievre = compute_figures(register, parse_territory("dep:58"), typed)
+    assert nievre.figures["programme.communes"].value == 2  # Alpha, Beta
+    assert nievre.figures["conventions.part_communes_signataires"].value == Decimal("50.0")  # Alpha / 2
+    assert compute_figures(register).figures["programme.communes"].value == 5  # without typed figures
 
 
 def test_france_is_the_default_territory(register) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.edition import load_edition
-from bulletin.register import all_territories, load_register
+from bulletin.register import FRANCE, all_territories, load_register
 from bulletin.register.compute import compare_figures, compute_figures
 from bulletin.register.generate import REGISTER_CSV, generate_register, targets_from_edition
 from test_register_input import TERRITOIRES, needs_territoires
@@ -31,7 +31,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def national(generated: Path):  # type: ignore[no-untyped-def]
-    return compute_figures(load_register(generated))
+    return compute_figures(load_register(generated), FRANCE, load_edition(EDITION).figures)
 
 
 def test_generated_file_holds_the_real_communes_without_the_placeholder(generated: Path) -> None:
@@ -68,10 +68,19 @@ def test_national_counts_amounts_and_series_equal_the_typed_ones(national) -> No
     assert max(typed) in common and all(typed[x] == computed[x] for x in common)
 
 
-def test_check_reports_only_the_shares_whose_reference_population_differs(national) -> None:  # type: ignore[no-untyped-def]
-    # The typed shares divide by the programme's 1 646 communes (2022); the register lists the 1 606 of 2021.
-    problems = compare_figures(load_edition(EDITION), national)
-    assert [p.message.split(" d’après")[0] for p in problems] == [
+def test_the_national_edition_from_the_register_equals_the_typed_one(generated: Path, national) -> None:  # type: ignore[no-untyped-def]
+    # programme.communes_pvd is declared « national: typed »: for France, the programme's 1 646 communes
+    # typed in figures.csv, so the national shares divide by the same population as the typed ones.
+    edition = load_edition(EDITION)
+    assert compare_figures(edition, national) == []
+    common = national.figures.keys() & edition.figures.keys()
+    assert {"conventions.part_communes_signataires", "ort.part_communes", "opah.part_communes",
+            "programme.communes_pvd"} <= common
+    assert all(national.figures[key].number == edition.figures[key].number for key in common)
+    # Without the typed reference population, the shares divide by the 1 606 communes of the 2021 list.
+    alone = compute_figures(load_register(generated))
+    assert [p.message.split(" d’après")[0] for p in compare_figures(edition, alone)] == [
+        "« programme.communes_pvd » vaut 1 646 dans figures.csv mais 1 606",
         "« conventions.part_communes_signataires » vaut 96 % dans figures.csv mais 98 %",
         "« ort.part_communes » vaut 7,7 % dans figures.csv mais 7,9 %",
         "« opah.part_communes » vaut 39 % dans figures.csv mais 40 %",
@@ -79,9 +88,11 @@ def test_check_reports_only_the_shares_whose_reference_population_differs(nation
 
 
 def test_everything_computed_from_generated_values_says_donnees_fictives(national) -> None:  # type: ignore[no-untyped-def]
-    notes = [f.note for f in national.figures.values()] + [p.note for s in national.series.values() for p in s]
+    computed = [f for f in national.figures.values() if Path(f.where.path).name == "register.yaml"]
+    assert len(computed) == len(national.figures) - 1  # programme.communes_pvd is the typed figure
+    notes = [f.note for f in computed] + [p.note for s in national.series.values() for p in s]
     assert notes and all(note.startswith("données fictives") for note in notes)
-    assert {f.status for f in national.figures.values()} == {"illustrative"}
+    assert {f.status for f in computed} == {"illustrative"}
 
 
 @pytest.mark.parametrize("kind", ["dep", "reg"])
@@ -90,6 +101,8 @@ def test_all_territories_add_up_to_the_national_figures(generated: Path, nationa
     parts = [compute_figures(register, territory) for territory in all_territories(kind)]
     assert len(parts) == {"dep": 101, "reg": 18}[kind]
     for key, figure in national.figures.items():
-        if figure.unit != "percent":
+        if figure.unit != "percent" and key != "programme.communes_pvd":
             assert sum(p.figures[key].number for p in parts) == figure.number, key
-    assert sum(p.figures["programme.communes_registre"].number > 0 for p in parts) == {"dep": 97, "reg": 18}[kind]
+    # The reference population is the typed one for France; the territories count the list's communes.
+    assert sum(p.figures["programme.communes_pvd"].number for p in parts) == 1606
+    assert sum(p.figures["programme.communes_pvd"].number > 0 for p in parts) == {"dep": 97, "reg": 18}[kind]

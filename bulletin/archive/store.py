@@ -18,6 +18,7 @@ import platform
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +29,8 @@ from bulletin.archive.catalogue import catalogue, latest, reconcile, record, ver
 from bulletin.archive.folders import ArchiveError, folder_name, locked, protect, remove_tree
 from bulletin.archive.manifest import MANIFEST, Document, FileEntry, Manifest, manifest_data
 from bulletin.build import BuildRequest, Prepared, build, prepare, source_files, uses_history
+from bulletin.layout_spec import load_layout
+from bulletin.territorial.batch import check_jobs
 from bulletin.history import load_history
 from bulletin.errors import Problem, Where
 from bulletin.files import sha256_file
@@ -45,6 +48,16 @@ class Archived:
     version: int
     folder: Path
     warnings: tuple[Problem, ...] = ()  # the build's warnings (an unused figure…), as build prints them
+    territorial: int = 0  # territorial editions archived beside the national one
+
+
+@dataclass(frozen=True)
+class Territorial:
+    """Which territorial editions to archive with the national one (none by default), and how."""
+
+    which: str | None = None  # departements | regions | all
+    jobs: int | None = None
+    progress: Callable[..., None] | None = None
 
 
 def check_reason(reason: str | None) -> str:
@@ -59,11 +72,16 @@ def check_reason(reason: str | None) -> str:
     return text
 
 
-def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | None = None) -> Archived:
+def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | None = None,
+                    territories: str | None = None, jobs: int | None = None,
+                    progress: Callable[..., None] | None = None) -> Archived:
     """Build and archive the edition of ``request``: version 1, or the next version when ``reissue``
-    (its reason) is given; return what was archived."""
+    (its reason) is given; with ``territories`` (``departements``, ``regions``, ``all``), the territorial
+    editions of the month too, all under one manifest; return what was archived."""
     reason = check_reason(reissue) if reissue is not None else ""
     prepared = prepare(request)
+    if territories:
+        check_jobs(jobs)
     month = prepared.edition.month
     with locked(archive_dir, create=True), catalogue(archive_dir, create=True) as db:
         reconcile(db, archive_dir)
@@ -71,7 +89,7 @@ def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | Non
         target = archive_dir / folder_name(month, version)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=archive_dir))
         try:
-            manifest = _assemble(staging, request, prepared, version, reason)
+            manifest = _assemble(staging, prepared, version, reason, Territorial(territories, jobs, progress))
             _refuse_identical(db, archive_dir, month, manifest)
             protect(staging)
             staging.rename(target)
@@ -82,7 +100,7 @@ def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | Non
             remove_tree(staging)
         record(db, manifest, sha256_file(target / MANIFEST), target.name, manifest.archived_at or "")
     log.info("archivé : %s version %d dans %s", month, version, target)
-    return Archived(month, version, target, tuple(prepared.warnings))
+    return Archived(month, version, target, tuple(prepared.warnings), len(manifest.documents) - 1)
 
 
 def _next_version(db: sqlite3.Connection, archive_dir: Path, month: str, reissue: bool) -> int:
@@ -126,25 +144,31 @@ def _refuse_identical(db: sqlite3.Connection, archive_dir: Path, month: str, man
                                    "corrigez les données, la maquette ou le thème avant de réémettre"))
 
 
-def _assemble(folder: Path, request: BuildRequest, prepared: Prepared, version: int, reason: str) -> Manifest:
-    """Copy the inputs, build the PDF from the copies, write the manifest; return it."""
+def _assemble(folder: Path, prepared: Prepared, version: int, reason: str, territorial: Territorial) -> Manifest:
+    """Copy the inputs, build the PDFs from the copies, write the manifest; return it."""
     edition, layout, theme = prepared.edition, prepared.layout, prepared.theme
-    for path in source_files(edition):
+    _register_beside(prepared)
+    for path in source_files(edition, prepared.scope):
         _copy(path, folder / "data" / path.name)
+    for level, outlines in prepared.scope.outlines.items():
+        _copy(outlines.path, folder / "outlines" / OUTLINE_FILES[level])
     _copy(layout.path, folder / "layout" / layout.path.name)
-    _copy_images(layout, folder / "layout")
+    _copy_images(load_layout(layout.path), folder / "layout")  # every image, of every edition
     _copy(theme.path, folder / "theme" / theme.path.name)
     for path in sorted(set(theme.font_files.values())):
         _copy(path, folder / "fonts" / path.name)
     _copy_history(folder, prepared)
     pdf_name = f"{layout.path.stem}-{edition.month}.pdf"
     build(replace(archived_request(folder), output=folder / pdf_name))
+    documents = (Document("", pdf_name), *_territorial_editions(folder, territorial))
     files = {str(p.relative_to(folder)): FileEntry(sha256_file(p), p.stat().st_size)
              for p in sorted(folder.rglob("*")) if p.is_file()}
     manifest = Manifest(edition.month, version, reason, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                        f"bulletin {__version__}", (Document("", pdf_name),), MappingProxyType(files))
-    extra = {"versions": _versions(), "build_options": {"draft": False, "layout": layout.path.name,
-                                                        "theme": theme.path.name}}
+                        f"bulletin {__version__}", documents, MappingProxyType(files))
+    options = {"draft": False, "layout": layout.path.name, "theme": theme.path.name}
+    if territorial.which:
+        options["territories"] = territorial.which
+    extra = {"versions": _versions(), "build_options": options}
     (folder / MANIFEST).write_text(json.dumps(manifest_data(manifest, extra), indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
     return manifest
@@ -161,11 +185,42 @@ def _copy_history(folder: Path, prepared: Prepared) -> None:
             _copy(path, folder / earlier.month / path.name)
 
 
+def _territorial_editions(folder: Path, territorial: Territorial) -> list[Document]:
+    """The territorial editions asked, built from the archived copies into the version folder: all of them,
+    or nothing is archived (an archive is never partial)."""
+    if not territorial.which:
+        return []
+    from bulletin.territorial.batch import run_batch
+
+    done = run_batch(replace(archived_request(folder), out_dir=folder), territorial.which, territorial.jobs,
+                     progress=territorial.progress)
+    problems = [Problem(p.where, f"édition {o.territory} ({o.name}) : {p.message}", p.hint)
+                for o in done.outcomes for p in o.problems]
+    if problems:
+        raise ArchiveError([*problems, Problem(Where(folder.parent), "rien n’est archivé : une archive garde toutes "
+                                               "les éditions du mois ou aucune", "corrigez, puis relancez archive")])
+    return [Document(o.territory, o.path.name) for o in done.outcomes if o.path is not None]
+
+
+def _register_beside(prepared: Prepared) -> None:
+    """The archive keeps register.yaml and its commune file side by side: the file must be beside it already."""
+    register = prepared.scope.register
+    if register is not None and register.spec.file.parent != register.spec.path.parent.resolve():
+        raise ArchiveError(Problem(Where(register.spec.path), f"le fichier des communes {register.spec.file} n’est "
+                                   "pas dans le dossier de l’édition : l’archive ne pourrait pas le relire",
+                                   "placez-le à côté de register.yaml (file: communes.csv)"))
+
+
+OUTLINE_FILES = {"dep": "departements.geojson", "reg": "regions.geojson"}
+
+
 def archived_request(folder: Path) -> BuildRequest:
-    """A build request that reads only the archived copies in ``folder``."""
+    """A build request that reads only the archived copies in ``folder`` (outlines included)."""
     layout = next((folder / "layout").glob("*.yaml"))
     theme = next((folder / "theme").glob("*.yaml"))
-    return BuildRequest(folder / "data", layout, None, False, folder / "fonts", theme)
+    outlines = {level: folder / "outlines" / name for level, name in OUTLINE_FILES.items()
+                if (folder / "outlines" / name).is_file()}
+    return BuildRequest(folder / "data", layout, None, False, folder / "fonts", theme, outlines=outlines)
 
 
 def _copy_images(layout, target: Path) -> None:  # type: ignore[no-untyped-def]

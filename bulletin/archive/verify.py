@@ -16,11 +16,12 @@ from pathlib import Path
 from bulletin.archive.catalogue import (ArchivedVersion, catalogue, catalogued_files, latest, previous_month,
                                         reconcile, versions)
 from bulletin.archive.folders import ArchiveError, locked
-from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
+from bulletin.archive.manifest import MANIFEST, Document, Manifest, read_manifest
 from bulletin.archive.store import archived_request
 from bulletin.build import build
 from bulletin.errors import Problem, Where
 from bulletin.files import sha256_file
+from bulletin.territorial.batch import Outcome
 
 RESTORE = "restaurez-le depuis une sauvegarde"
 
@@ -46,7 +47,7 @@ def _verify_version(archive_dir: Path, row: ArchivedVersion, db: sqlite3.Connect
     problems = check_files(folder, catalogued_files(db, row.month, row.version), row.manifest_sha256)
     if problems:
         return problems
-    return _check_rebuild(folder, row.pdf)
+    return _check_rebuild(folder, row.pdf) + _check_territorial(folder)
 
 
 def check_files(folder: Path, expected: dict[str, str], manifest_sha256: str) -> list[Problem]:
@@ -83,6 +84,37 @@ def _check_rebuild(folder: Path, pdf_name: str) -> list[Problem]:
             return [Problem(Where(archived), "la reconstruction depuis les fichiers archivés ne donne pas les mêmes "
                             "octets", "le PDF ou ses fichiers ont été modifiés, ou les versions des bibliothèques "
                             "diffèrent (voyez manifest.json)")]
+    return []
+
+
+def _check_territorial(folder: Path) -> list[Problem]:
+    """Rebuild every territorial edition of the version (over the process pool) and compare bytes."""
+    territorial = [d for d in read_manifest(folder).documents if d.territory]
+    if not territorial:
+        return []
+    from bulletin.territorial.batch import run_batch
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            done = run_batch(replace(archived_request(folder), out_dir=Path(scratch)), [d.territory for d in territorial])
+        except Exception as exc:  # noqa: BLE001 - a damaged archived input may break the build in any way
+            return [Problem(Where(folder), f"la reconstruction des éditions territoriales a échoué : {exc}",
+                            "restaurez les fichiers endommagés nommés ci-dessus")]
+        rebuilt = {o.territory: o for o in done.outcomes}
+        return [problem for document in territorial for problem in _same_bytes(folder, document, rebuilt)]
+
+
+def _same_bytes(folder: Path, document: Document, rebuilt: dict[str, Outcome]) -> list[Problem]:
+    outcome = rebuilt.get(document.territory)
+    archived = folder / document.pdf
+    if outcome is None or outcome.path is None:
+        detail = "; ".join(p.message for p in outcome.problems) if outcome else "territoire sans commune"
+        return [Problem(Where(archived), f"l’édition {document.territory} ne se reconstruit pas ({detail})",
+                        "restaurez les fichiers endommagés de la version")]
+    if not archived.is_file() or outcome.path.read_bytes() != archived.read_bytes():
+        return [Problem(Where(archived), "la reconstruction depuis les fichiers archivés ne donne pas les mêmes "
+                        "octets", "le PDF ou ses fichiers ont été modifiés, ou les versions des bibliothèques "
+                        "diffèrent (voyez manifest.json)")]
     return []
 
 

@@ -102,10 +102,31 @@ class CoverBand(BaseBlock):
         return (layout_text(subtitle, width, 15 * 1.3), title,
                 layout_text([Fragment(month[:1].upper() + month[1:], month_style)], width, 22 * 1.3))
 
+    def _territory(self, width: float) -> TextLayout:
+        """The territory's name under the title, in a territorial edition (nothing otherwise)."""
+        name = self.ctx.edition.territory_name
+        style = TextStyle(self.ctx.theme.font("bold"), 26, WHITE)
+        return layout_text([Fragment(name, style)] if name else [], width, 26 * 1.2)
+
+    def _fictitious(self, width: float) -> TextLayout:
+        """« Données fictives » on the cover of an edition computed from generated indicators."""
+        if not self.ctx.scope.fictitious:
+            return layout_text([], width, 1)
+        text = "Données fictives : indicateurs générés pour les essais, qui ne décrivent rien de réel"
+        return layout_text([Fragment(text, TextStyle(self.ctx.theme.font("bold"), 11, WHITE))], width - 6 * MM, 11 * 1.3)
+
+    def _extra(self, width: float) -> float:
+        """Room taken by the territory's name and the « données fictives » badge (0 in a national edition)."""
+        territory, fictitious = self._territory(width), self._fictitious(width)
+        return (territory.height + 3 * MM if territory.lines else 0.0) + \
+            (fictitious.height + 9 * MM if fictitious.lines else 0.0)
+
     def measure(self, width: float) -> Measure:
         subtitle, title, month = self._lines(width - 30 * MM)
         overflows = self.overflow(title, "the cover title") + self.overflow(subtitle, "the cover subtitle")
-        return Measure(24 * MM + subtitle.height + 4 * MM + title.height + 6 * MM + month.height + 20 * MM, overflows)
+        overflows += self.overflow(self._territory(width - 30 * MM), "the territory's name")
+        return Measure(24 * MM + subtitle.height + 4 * MM + title.height + 6 * MM + month.height + 20 * MM
+                       + self._extra(width - 30 * MM), overflows)
 
     def draw(self, surface: Surface, box: Box) -> None:
         theme = self.ctx.theme
@@ -119,7 +140,20 @@ class CoverBand(BaseBlock):
         surface.text_layout(subtitle, x, y, width, role="P")
         y += subtitle.height + 4 * MM
         surface.text_layout(title, x, y, width, role="H1")
-        surface.text_layout(month, x, y + title.height + 6 * MM, width, role="P")
+        y += title.height + 6 * MM
+        territory = self._territory(width)
+        if territory.lines:
+            surface.text_layout(territory, x, y, width, role="P")
+            y += territory.height + 3 * MM
+        surface.text_layout(month, x, y, width, role="P")
+        self._draw_fictitious(surface, x, y + month.height + 6 * MM, width)
+
+    def _draw_fictitious(self, surface: Surface, x: float, y: float, width: float) -> None:
+        badge = self._fictitious(width)
+        if not badge.lines:
+            return
+        surface.rect(x, y, badge.width + 6 * MM, badge.height + 3 * MM, fill=self.ctx.theme.color("red"))
+        surface.text_layout(badge, x + 3 * MM, y + 1.5 * MM, width - 6 * MM, role="P")
 
 
 def cover_title(layout: LayoutSpec, ctx: Context) -> str:

@@ -37,14 +37,16 @@ class FurnitureLine:
 
 
 def document_title(layout: LayoutSpec, edition: Edition) -> str:
-    """« Petites villes de demain — Chiffres clés — février 2022 »."""
-    return f"{layout.title or edition.title} — {fr_month(edition.month_date)}"
+    """« Petites villes de demain — Chiffres clés — février 2022 », « … — Nièvre (58) — février 2022 »."""
+    territory = f" — {edition.territory_name}" if edition.territory_name else ""
+    return f"{layout.title or edition.title}{territory} — {fr_month(edition.month_date)}"
 
 
 def running_header(layout: LayoutSpec, edition: Edition, theme: Theme) -> FurnitureLine:
-    """Programme title in capitals at the left, edition month at the right."""
-    return FurnitureLine((layout.title or edition.title).upper(), fr_month(edition.month_date), theme.font("bold"),
-                         theme.font("regular"), theme.sizes["footer"])
+    """Programme title in capitals at the left, edition month (after the territory's name) at the right."""
+    territory = f"{edition.territory_name} — " if edition.territory_name else ""
+    return FurnitureLine((layout.title or edition.title).upper(), territory + fr_month(edition.month_date),
+                         theme.font("bold"), theme.font("regular"), theme.sizes["footer"])
 
 
 def footer(layout: LayoutSpec, edition: Edition, theme: Theme, number: int, count: int) -> FurnitureLine:

@@ -11,6 +11,7 @@ from bulletin import sources
 from bulletin.blocks import BaseBlock, Context
 from bulletin.compose.page import PlacedPage
 from bulletin.edition import Edition
+from bulletin.territorial.scope import NATIONAL, Scope
 from bulletin.geometry import Box
 from bulletin.textflow import Fragment, TextLayout, layout_text
 from bulletin.theme import MM, Theme
@@ -21,8 +22,8 @@ NOTE_GAP = 3 * MM  # between the last block and the sources line
 class SourcesNote:
     """The sources line at the bottom of a page, and the room it takes."""
 
-    def __init__(self, edition: Edition, theme: Theme, width: float) -> None:
-        self.ctx = Context(edition, theme, "blue", edition.folder, reference=sources.reference(edition))
+    def __init__(self, edition: Edition, theme: Theme, width: float, scope: Scope = NATIONAL) -> None:
+        self.ctx = Context(edition, theme, "blue", edition.folder, reference=sources.reference(edition), scope=scope)
         self.width = width
         self._printed: dict[BaseBlock, list[sources.Provenance]] = {}  # a page is measured for every block tried
 
@@ -44,7 +45,10 @@ class SourcesNote:
             return layout_text([], self.width, self.ctx.leading("note"))
         text = sources.page_line(provenances, self.reference(blocks))
         if any(p.status == "illustrative" for p in provenances):
-            text += " Les valeurs marquées « données illustratives » ne proviennent pas d’une source publiée."
+            label = self.ctx.illustrative_label
+            text += f" Les valeurs marquées « {label} » ne proviennent pas d’une source publiée." if not \
+                self.ctx.scope.fictitious else f" Les valeurs marquées « {label} » sont générées pour les essais : " \
+                "elles ne décrivent rien de réel."
         style = self.ctx.style("note", "regular", "muted")
         return layout_text([Fragment(text, style)], self.width, self.ctx.leading("note"))
 

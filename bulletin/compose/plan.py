@@ -25,20 +25,21 @@ from bulletin.errors import Problem
 from bulletin.geometry import Overflow
 from bulletin.history import History
 from bulletin.layout_spec import LayoutSpec
+from bulletin.territorial.scope import NATIONAL, Scope
 from bulletin.theme import MM, Theme
 from bulletin.typography import fr_decimal
 
 
-def compose(layout: LayoutSpec, edition: Edition, theme: Theme,
-            history: History | None = None) -> tuple[list[PlacedPage], list[Problem]]:
+def compose(layout: LayoutSpec, edition: Edition, theme: Theme, history: History | None = None,
+            scope: Scope = NATIONAL) -> tuple[list[PlacedPage], list[Problem]]:
     """Compose every page; return them numbered from 1 (the cover) with every fit problem."""
     history = history or History()
     body = body_box(theme)
-    note = SourcesNote(edition, theme, body.width)
+    note = SourcesNote(edition, theme, body.width, scope)
     ctx = Context(edition, theme, BACK_ACCENT, layout.path.parent, history, sources.reference(edition),
-                  contents_entries(layout))
+                  contents_entries(layout), scope)
     cover, problems = compose_cover(layout, ctx, note)
-    result = Flow(body, theme.block_gap, note.reserve).run(flow_items(layout, edition, theme, history))
+    result = Flow(body, theme.block_gap, note.reserve).run(flow_items(layout, edition, theme, history, scope))
     back, back_problems, back_overflows = compose_back(layout, ctx, note)
     before = 1 if cover else 0
     pages = ([cover] if cover else []) + [note.page(p, body) for p in result.pages] + ([back] if back else [])

@@ -14,6 +14,7 @@ from bulletin.compose.titles import SectionTitleBlock, section_destination
 from bulletin.edition import Edition
 from bulletin.history import History
 from bulletin.layout_spec import LayoutSpec
+from bulletin.territorial.scope import NATIONAL, Scope
 from bulletin.theme import Theme
 
 BACK_DESTINATION = "back"
@@ -29,14 +30,15 @@ def contents_entries(layout: LayoutSpec) -> tuple[ContentsEntry, ...]:
     return tuple(entries)
 
 
-def flow_items(layout: LayoutSpec, edition: Edition, theme: Theme, history: History) -> list[FlowItem]:
+def flow_items(layout: LayoutSpec, edition: Edition, theme: Theme, history: History,
+               scope: Scope = NATIONAL) -> list[FlowItem]:
     """The blocks of every section in reading order, each section opened by its title."""
     items: list[FlowItem] = []
     reference = sources.reference(edition)
     entries = contents_entries(layout)
     for index, section in enumerate(layout.sections):
         listed = tuple(e for e in entries if e.destination != section_destination(index))
-        ctx = Context(edition, theme, section.accent, layout.path.parent, history, reference, listed)
+        ctx = Context(edition, theme, section.accent, layout.path.parent, history, reference, listed, scope)
         blocks = [make_block(spec, ctx) for spec in section.blocks]
         if not section.continues:
             blocks.insert(0, SectionTitleBlock(section, ctx, index))

@@ -11,34 +11,24 @@ page's accent); the data only chooses the class of each territory.
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bulletin.blocks import BaseBlock, Context, Provenance, source_line
 from bulletin.geometry import Box, Measure, Overflow
-from bulletin.layout_spec import BlockSpec, Option
-from bulletin.maps.classes import METHODS, NO_DATA, Classification, classify, format_number, ramp
-from bulletin.maps.data import LEVEL_NAMES, MapData
+from bulletin.layout_spec import BLOCK_OPTIONS, BlockSpec, Option
+from bulletin.maps.classes import NO_DATA, Classification, classify, format_number, ramp
+from bulletin.maps.data import LEVEL_NAMES, MapData, communes_per_territory, figure_per_territory
 from bulletin.maps.outlines import Outlines
 from bulletin.maps.projection import aspect, fit_shapes
+from bulletin.register import Register, Territory
+from bulletin.register.territories import DEPARTEMENTS, region_of
 from bulletin.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
+from bulletin.territorial.scope import territory_name
 from bulletin.theme import MM
 
-# Options of the ``map`` block type, to be merged into the layout's block registry.
-MAP_OPTIONS: dict[str, Option] = {
-    "outlines": Option("choice", True, choices=("departements", "regions"),
-                       doc="territories drawn (their GeoJSON path comes from the configuration)"),
-    "values": Option("text", default="communes",
-                     doc="« communes »: PVD communes per territory; or a figure key declared in register.yaml"),
-    "height": Option("number", True, doc="height in millimetres (title, map, legend and credit)"),
-    "title": Option("template", default=(), doc="title above the map"),
-    "legend": Option("text", default="", doc="legend title (default: what the values count)"),
-    "classes": Option("number", default=5, doc="most classes in the legend, 2 to 7 (zero and « pas de donnée » apart)"),
-    "method": Option("choice", default="natural", choices=METHODS,
-                     doc="class bounds: natural breaks (Fisher–Jenks) or quantiles, rounded either way"),
-    "highlight": Option("bool", default=True, doc="outline the edition's territory (territorial editions)"),
-    "description": Option("text", default="", doc="text alternative replacing the generated one"),
-}
+# Options of the ``map`` block type: the layout's block registry holds them (one source for parsing and docs).
+MAP_OPTIONS: dict[str, Option] = BLOCK_OPTIONS["map"]
 LEVELS = {"departements": "dep", "regions": "reg"}
 LEVEL_PLURALS = {"dep": "départements", "reg": "régions"}
 SWATCH = 3.2 * MM
@@ -48,10 +38,12 @@ class MapBlock(BaseBlock):
     """A choropleth map with its legend, source line and outline credit."""
 
     def __init__(self, spec: BlockSpec, ctx: Context, data: MapData, outlines: Outlines,
-                 territory: str | None = None) -> None:
+                 territory: str | tuple[str, ...] | None = None, name: str = "") -> None:
         super().__init__(spec, ctx)
         self.data, self.outlines = data, outlines
-        self.highlight = territory if territory and spec.options["highlight"] else None
+        codes = (territory,) if isinstance(territory, str) else tuple(territory or ())
+        self.highlight = codes if spec.options["highlight"] else ()  # a région: its départements on their map
+        self.highlight_name = name or (outlines.names().get(codes[0], codes[0]) if len(codes) == 1 else "")
 
     def figure_keys(self) -> list[str]:
         return []
@@ -99,9 +91,8 @@ class MapBlock(BaseBlock):
         rows = [(c.color, "", layout_text([Fragment(c.label, style)], width, self.ctx.leading("chart")))
                 for c in self.classification.classes]
         if self.highlight:
-            name = self.outlines.names().get(self.highlight, self.highlight)
-            rows.append(("", self._highlight_color(), layout_text([Fragment(name, self._style("chart", "bold"))],
-                                                                   width, self.ctx.leading("chart"))))
+            rows.append(("", self._highlight_color(), layout_text(
+                [Fragment(self.highlight_name, self._style("chart", "bold"))], width, self.ctx.leading("chart"))))
         return rows
 
     def _legend_width(self) -> float:
@@ -170,7 +161,7 @@ class MapBlock(BaseBlock):
         for shape in shapes:
             surface.shape(shape.rings, colors[shape.code], "#FFFFFF", 0.35)
         for shape in shapes:
-            if shape.code == self.highlight:
+            if shape.code in self.highlight:
                 surface.shape(shape.rings, "", self._highlight_color(), 1.6)
 
     def _draw_legend(self, surface: Surface, box: Box) -> None:
@@ -192,11 +183,11 @@ class MapBlock(BaseBlock):
         if self.options["description"]:
             return str(self.options["description"])
         title = "".join(f.text for f in self.ctx.fragments(self.options["title"], "body")) or self.data.label
-        return describe(title, self.data, self.outlines, self.classification, self.highlight)
+        return describe(title, self.data, self.outlines, self.classification, self.highlight, self.highlight_name)
 
 
 def describe(title: str, data: MapData, outlines: Outlines, classification: Classification,
-             highlight: str | None = None) -> str:
+             highlight: tuple[str, ...] = (), name: str = "") -> str:
     """French text alternative: the classes, the territories in each, the highlighted territory."""
     names = outlines.names()
     plural = LEVEL_PLURALS[outlines.level]
@@ -208,17 +199,56 @@ def describe(title: str, data: MapData, outlines: Outlines, classification: Clas
         noun = plural if count > 1 else LEVEL_NAMES[outlines.level]
         parts.append(f"{item.label} : {count} {noun} ({listed})")
     text = f"Carte — {title} : {len(outlines.features)} {plural} en {len(real)} classes. " + " ; ".join(parts) + "."
-    if highlight and highlight in names:
-        value = data.values.get(highlight)
+    if len(highlight) == 1 and highlight[0] in names:
+        value = data.values.get(highlight[0])
         shown = format_number(value, data.unit) if value is not None else NO_DATA
-        found = classification.class_of(highlight)
-        text += f" En évidence : {names[highlight]}, {shown}" + (f" (classe « {found.label} »)." if found else ".")
+        found = classification.class_of(highlight[0])
+        text += f" En évidence : {name or names[highlight[0]]}, {shown}" + \
+            (f" (classe « {found.label} »)." if found else ".")
+    elif highlight:
+        listed = ", ".join(f"{names.get(code, code)} ({_shown(data, code)})" for code in highlight)
+        text += f" En évidence : {name}, soit {len(highlight)} {plural} : {listed}."
     if data.note:
         text += f" {data.note[:1].upper()}{data.note[1:]}."
     return text
+
+
+def _shown(data: MapData, code: str) -> str:
+    value = data.values.get(code)
+    return format_number(value, data.unit) if value is not None else NO_DATA
 
 
 def _sort_key(name: str) -> str:
     import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+
+
+def map_block(spec: BlockSpec, ctx: Context) -> MapBlock:
+    """The map of a layout: its values from the edition's register, its outlines from the configuration, the
+    edition's territory outlined (a région's départements on a map of départements)."""
+    scope = ctx.scope
+    assert scope.register is not None, "maps are left out of editions without a register"
+    level = LEVELS[spec.options["outlines"]]
+    data = _map_data(scope.register, str(spec.options["values"]), level)
+    return MapBlock(spec, ctx, data, scope.outlines[level], highlighted(scope.territory, level),
+                    territory_name(scope.territory) if scope.territorial else "")
+
+
+@lru_cache(maxsize=16)
+def _map_data(register: Register, values: str, level: str) -> MapData:
+    """Values by territory, computed once per register (a batch draws the same map for every territory)."""
+    if values == "communes":
+        return communes_per_territory(register, level)
+    return figure_per_territory(register, values, level)
+
+
+def highlighted(territory: Territory, level: str) -> tuple[str, ...]:
+    """The codes to outline for ``territory`` on a map of ``level``: itself, its région, or its départements."""
+    if territory.kind == "fr":
+        return ()
+    if territory.kind == level:
+        return (territory.code,)
+    if territory.kind == "dep":
+        return (region_of(territory.code),)
+    return tuple(code for code, (_, region) in DEPARTEMENTS.items() if region == territory.code)

@@ -43,12 +43,22 @@ class Computed:
     problems: tuple[Problem, ...] = ()  # warnings: shares that cannot be computed for this territory
 
 
-def compute_figures(register: Register, territory: Territory = FRANCE) -> Computed:
-    """Every figure and series declared in ``register.yaml``, over the communes of ``territory``."""
+def compute_figures(register: Register, territory: Territory = FRANCE,
+                    typed: Mapping[str, Figure] | None = None) -> Computed:
+    """Every figure and series declared in ``register.yaml``, over the communes of ``territory``.
+
+    With ``typed`` (the edition's figures), a count declared ``national: typed`` is, for the whole
+    country, the typed figure itself: the programme's reference population, which the register may not
+    list entirely (shares of France then divide by it, as the typed shares do).
+    """
     frame = _territory_frame(register, territory)
     figures: dict[str, Figure] = {}
     problems: list[Problem] = []
     for declaration in register.spec.figures:
+        if typed is not None and territory.kind == "fr" and declaration.national == "typed" \
+                and declaration.key in typed:
+            figures[declaration.key] = typed[declaration.key]
+            continue
         figure = _figure(frame, declaration, figures, register, territory, problems)
         if figure is not None:
             figures[declaration.key] = figure
@@ -165,7 +175,9 @@ def _series(frame: pd.DataFrame, declaration: SeriesDeclaration, register: Regis
     months = declaration.months()
     counts = np.searchsorted(dates, pd.to_datetime([m.isoformat() for m in months]).to_numpy(), side="right")
     text = note(provenance, register, territory)
-    return tuple(SeriesPoint(declaration.name, month, Decimal(int(count)), "count", month,
+    # Each point counts the communes at the first day of its month, as the register knows them at its as-of
+    # date: that is the point's provenance (a chart states one date, not one per month).
+    return tuple(SeriesPoint(declaration.name, month, Decimal(int(count)), "count", provenance.as_of,
                              provenance.source, provenance.status, text, declaration.where)
                  for month, count in zip(months, counts, strict=True))
 

@@ -190,13 +190,15 @@ register:
     france_services: {{column: france_services, type: yesno}}
     financement: {{column: financement_chef_projet, type: amount}}
 figures:
-  programme.communes_registre: {{count: {{}}}}
+  # The programme's communes: those of the register in a territory; for France, the reference population
+  # typed in figures.csv (the programme counts more communes than the list of January 2021 gives).
+  programme.communes_pvd: {{count: {{}}, national: typed}}
   conventions.communes_signataires: {{count: {{convention: oui}}}}
-  conventions.part_communes_signataires: {{share: {{part: conventions.communes_signataires, of: programme.communes_registre}}}}
+  conventions.part_communes_signataires: {{share: {{part: conventions.communes_signataires, of: programme.communes_pvd}}}}
   ort.communes_engagees: {{count: {{ort: oui}}}}
-  ort.part_communes: {{share: {{part: ort.communes_engagees, of: programme.communes_registre, decimals: 1}}}}
+  ort.part_communes: {{share: {{part: ort.communes_engagees, of: programme.communes_pvd, decimals: 1}}}}
   opah.communes_financees: {{count: {{opah: [classique, RU, RR]}}}}
-  opah.part_communes: {{share: {{part: opah.communes_financees, of: programme.communes_registre}}}}
+  opah.part_communes: {{share: {{part: opah.communes_financees, of: programme.communes_pvd}}}}
   opah.communes_opah_ru: {{count: {{opah: RU}}}}
   opah.communes_opah_rr: {{count: {{opah: RR}}}}
   chefs_projet.en_poste: {{count: {{chef_projet: oui}}}}

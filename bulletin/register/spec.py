@@ -72,6 +72,7 @@ class FigureDeclaration:
     of: str = ""  # share: key of the count it is divided by ('' = every commune)
     amount: str = ""  # sum: the amount indicator
     decimals: int = 0  # share: decimals kept
+    national: str = ""  # count: "typed" = for the whole country, the value typed in figures.csv
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,8 @@ def _figure(path: Path, key: str, item: Located, indicators: Mapping[str, Indica
             problems: list[Problem]) -> FigureDeclaration | None:
     where = Where(path, item.line)
     kinds = [kind for kind in FIGURE_KINDS if kind in item]
-    _unknown_keys(path, item, (*FIGURE_KINDS, "source", "as_of", "status", "note"), f"figures: {key}: ", problems)
+    _unknown_keys(path, item, (*FIGURE_KINDS, "source", "as_of", "status", "note", "national"), f"figures: {key}: ",
+                  problems)
     if len(kinds) != 1:
         problems.append(Problem(where, f"figures : « {key} » doit déclarer un seul calcul parmi {', '.join(FIGURE_KINDS)}",
                                 "par exemple count: {ort: oui}"))
@@ -299,13 +301,28 @@ def _figure(path: Path, key: str, item: Located, indicators: Mapping[str, Indica
     label = f"figures : « {key} »"
     if provenance is None:
         return None
+    national = _national(path, item, kind, label, problems)
     if kind == "count":
         conditions = _conditions(Where(path, item.line_of("count")), label, body, indicators, problems)
-        return None if conditions is None else FigureDeclaration(key, kind, provenance, where, conditions)
+        return None if conditions is None or national is None else \
+            FigureDeclaration(key, kind, provenance, where, conditions, national=national)
+    if national is None:
+        return None
     if not isinstance(body, Located):
         problems.append(Problem(where, f"{label} : {kind} doit être une table", "voir docs/register.md"))
         return None
     return (_share if kind == "share" else _sum)(path, key, body, indicators, provenance, problems)
+
+
+def _national(path: Path, item: Located, kind: str, label: str, problems: list[Problem]) -> str | None:
+    """``national: typed``: the whole country's value is the one typed in figures.csv (a count only)."""
+    value = item.get("national", "")
+    if value == "" or (value == "typed" and kind == "count"):
+        return str(value)
+    problems.append(Problem(Where(path, item.line_of("national")), f"{label} : national: « {value} » inconnu",
+                            "national: typed ne s’écrit que sur un compte (count) : pour la France entière, la "
+                            "valeur saisie dans figures.csv (la population de référence du programme)"))
+    return None
 
 
 def _share(path: Path, key: str, body: Located, indicators: Mapping[str, Indicator], provenance: Provenance,

@@ -14,8 +14,8 @@ run), :mod:`.status` (who received what).
 
 from bulletin.send.plan import EDITION, ERRATUM, Planned, plan
 from bulletin.send.run import (Outcome, Sending, check_size, deliver, journal_rows, prepare, terminal_progress,
-                               write_dry_run)
+                               with_territories, write_dry_run)
 from bulletin.send.status import RecipientStatus, delivery_status
 
 __all__ = ["EDITION", "ERRATUM", "Outcome", "Planned", "RecipientStatus", "Sending", "check_size", "deliver",
-           "delivery_status", "journal_rows", "plan", "prepare", "terminal_progress", "write_dry_run"]
+           "delivery_status", "journal_rows", "plan", "prepare", "terminal_progress", "with_territories", "write_dry_run"]

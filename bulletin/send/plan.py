@@ -31,14 +31,14 @@ class Planned:
     detail: str = ""
 
 
-def plan(recipients: list[Recipient], rows: list[Delivery], version: int, erratum: bool,
-         territory: str = "") -> list[Planned]:
-    """The plan for ``recipients`` given the journal ``rows`` of the month."""
-    received: dict[str, set[int]] = {}
+def plan(recipients: list[Recipient], rows: list[Delivery], version: int, erratum: bool) -> list[Planned]:
+    """The plan for ``recipients`` given the journal ``rows`` of the month: each partner and the edition of
+    their territory (the national one when they have none) are one delivery."""
+    received: dict[tuple[str, str], set[int]] = {}
     for row in rows:
-        if row.state == "sent" and row.territory == territory:
-            received.setdefault(row.email, set()).add(row.version)
-    return [_one(r, received.get(r.key, set()), version, erratum) for r in recipients]
+        if row.state == "sent":
+            received.setdefault((row.email, row.territory), set()).add(row.version)
+    return [_one(r, received.get((r.key, r.territory), set()), version, erratum) for r in recipients]
 
 
 def _one(recipient: Recipient, versions: set[int], version: int, erratum: bool) -> Planned:

@@ -14,7 +14,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from bulletin.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.edition import load_edition
 from bulletin.errors import Problem, Where
 from bulletin.files import current_umask
-from bulletin.mail import Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part
+from bulletin.mail import (Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part,
+                           territorial_message)
 from bulletin.recipients import Recipient
 from bulletin.send.plan import EDITION, ERRATUM, Planned, plan
 from bulletin.send.smtp import PermanentFailure, SmtpTransport, TemporaryFailure
@@ -44,24 +46,31 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Sending:
-    """Everything a run needs to compose its messages."""
+    """Everything a run needs to compose its messages: the national edition's, and each territorial edition's
+    that a recipient receives."""
 
     config: MailConfig
     checked: CheckedVersion
     issue: Issue
     lines: tuple[Headline, ...]
     archive_dir: Path
+    territorial: Mapping[str, tuple[Issue, tuple[Headline, ...]]] = field(default_factory=dict)
 
     @property
     def month(self) -> str:
         """The edition month."""
         return self.issue.edition.month
 
+    def edition_of(self, recipient: Recipient) -> tuple[Issue, tuple[Headline, ...]]:
+        """The edition ``recipient`` receives: their territory's, or the national one."""
+        return self.territorial[recipient.territory] if recipient.territory else (self.issue, self.lines)
+
     def compose(self, recipient: Recipient, kind: str) -> EmailMessage:
         """The message of ``kind`` for ``recipient``."""
+        issue, lines = self.edition_of(recipient)
         if kind == ERRATUM:
-            return compose_erratum(self.config, self.issue, recipient)
-        return compose(self.config, self.issue, list(self.lines), recipient)
+            return compose_erratum(self.config, issue, recipient)
+        return compose(self.config, issue, list(lines), recipient)
 
 
 def prepare(month: str, archive_dir: Path, config: MailConfig, erratum: bool = False) -> Sending:
@@ -77,6 +86,28 @@ def prepare(month: str, archive_dir: Path, config: MailConfig, erratum: bool = F
     return Sending(config, checked, issue, tuple(headlines(config, edition, previous)), archive_dir)
 
 
+def with_territories(sending: Sending, recipients: list[Recipient]) -> Sending:
+    """The territorial editions the recipients receive, from the same archived version; an error naming every
+    recipient whose territory has no edition in it (nothing is sent then)."""
+    wanted = sorted({r.territory for r in recipients if r.territory})
+    if not wanted:
+        return sending
+    documents = {d.territory: d.pdf for d in sending.checked.manifest.documents}
+    missing = [r for r in recipients if r.territory and r.territory not in documents]
+    if missing:
+        raise MailError([Problem(r.where, f"{r.email} : l’édition {r.territory} n’est pas dans la version "
+                                 f"{sending.issue.version} archivée de {sending.month}",
+                                 f"archivez les éditions territoriales : make_bulletin.py archive --edition "
+                                 f"{sending.month} --territories all (ou corrigez la colonne territoire)")
+                         for r in missing])
+    territorial = {}
+    for territory in wanted:
+        edition, lines = territorial_message(sending.config, sending.issue.edition, territory)
+        pdf = sending.checked.folder / documents[territory]
+        territorial[territory] = (replace(sending.issue, edition=edition, pdf=pdf, attachment=pdf_part(pdf)), lines)
+    return replace(sending, territorial=territorial)
+
+
 def journal_rows(archive_dir: Path, month: str) -> list[Delivery]:
     """The journal rows of ``month``, read without writing anything."""
     with journal(archive_dir, month, readonly=True) as j:
@@ -86,12 +117,13 @@ def journal_rows(archive_dir: Path, month: str) -> list[Delivery]:
 def check_size(sending: Sending, planned: list[Planned]) -> None:
     """Refuse before sending anything if a message would be over the limit: the heaviest one of
     each kind is composed and measured (only the name and address vary between recipients)."""
-    for kind in {p.kind for p in planned if p.kind}:
-        heaviest = max((p.recipient for p in planned if p.kind == kind),
+    for kind, territory in sorted({(p.kind, p.recipient.territory) for p in planned if p.kind}):
+        heaviest = max((p.recipient for p in planned if p.kind == kind and p.recipient.territory == territory),
                        key=lambda r: 4 * len(r.name.encode("utf-8")) + len(r.email))
         size = len(wire_bytes(sending.compose(heaviest, kind)))
         if size > sending.config.max_size:
-            raise MailError(Problem(Where(sending.issue.pdf), f"le message pèserait {size / 1e6:.1f} Mo une fois "
+            pdf = sending.edition_of(heaviest)[0].pdf
+            raise MailError(Problem(Where(pdf), f"le message pèserait {size / 1e6:.1f} Mo une fois "
                                     "encodé (la pièce jointe grossit d’un tiers en base64), au-delà de la limite de "
                                     f"{sending.config.max_size / 1e6:g} Mo", "relevez max_size_mb (ou --max-size-mb) "
                                     "si les serveurs l’acceptent, ou allégez le PDF"))
@@ -142,7 +174,8 @@ def _write_all(sending: Sending, planned: list[Planned], staging: Path, folder: 
             yield skipped(item)
             continue
         safe = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in item.recipient.email)
-        name = f"{index:05d}-{item.kind}-{safe}.eml"
+        territory = f"{item.recipient.territory.replace(':', '-')}-" if item.recipient.territory else ""
+        name = f"{index:05d}-{item.kind}-{territory}{safe}.eml"
         (staging / name).write_bytes(sending.compose(item.recipient, item.kind).as_bytes())
         yield Outcome(item.recipient, "written", item.kind, str(folder / name))
 
@@ -185,23 +218,24 @@ def _deliver_once(sending: Sending, transport: SmtpTransport, record: Journal, i
     recipient, kind, version = item.recipient, item.kind or EDITION, sending.issue.version
     message = sending.compose(recipient, kind)
     data = wire_bytes(message)
-    record.start(version, "", recipient.key, kind, message["Message-ID"])
+    territory = recipient.territory
+    record.start(version, territory, recipient.key, kind, message["Message-ID"])
     if len(data) > sending.config.max_size:
         detail = f"message de {len(data) / 1e6:.1f} Mo, au-delà de la limite"
-        record.record(version, "", recipient.key, "failed", detail)
+        record.record(version, territory, recipient.key, "failed", detail)
         return Outcome(recipient, "failed", kind, detail)
     settings = sending.config.smtp
     delay = settings.retry_delay
     for attempt in range(1, settings.attempts + 1):
-        record.record(version, "", recipient.key, "sending", f"tentative {attempt}", attempt=True)
+        record.record(version, territory, recipient.key, "sending", f"tentative {attempt}", attempt=True)
         try:
             transport.send(data, recipient.email)
         except PermanentFailure as exc:
-            record.record(version, "", recipient.key, "failed", str(exc))
+            record.record(version, territory, recipient.key, "failed", str(exc))
             return Outcome(recipient, "failed", kind, str(exc))
         except TemporaryFailure as exc:
             log.info("%s : échec temporaire (%s), tentative %d sur %d", recipient.email, exc, attempt, settings.attempts)
-            record.record(version, "", recipient.key, "pending", str(exc))
+            record.record(version, territory, recipient.key, "pending", str(exc))
             if exc.connection and attempt == settings.attempts:
                 raise MailError(Problem(Where(f"serveur SMTP {settings.host}:{settings.port}"),
                                         f"connexion perdue en cours d’envoi et impossible à rétablir : {exc}",
@@ -212,12 +246,12 @@ def _deliver_once(sending: Sending, transport: SmtpTransport, record: Journal, i
                 delay *= 2
             continue
         except MailError:
-            record.record(version, "", recipient.key, "pending", "envoi interrompu")
+            record.record(version, territory, recipient.key, "pending", "envoi interrompu")
             raise
-        record.record(version, "", recipient.key, "sent", "accepté par le serveur")
+        record.record(version, territory, recipient.key, "sent", "accepté par le serveur")
         return Outcome(recipient, "sent", kind)
     detail = f"échecs temporaires, abandon après {settings.attempts} tentatives"
-    record.record(version, "", recipient.key, "failed", detail)
+    record.record(version, territory, recipient.key, "failed", detail)
     return Outcome(recipient, "failed", kind, detail)
 
 

@@ -25,29 +25,30 @@ class RecipientStatus:
     state: str
     received: str  # « v1, rectificatif v2 », or « — »
     detail: str
+    territory: str = ""  # the edition: "dep:58", "reg:27", '' for the national one
 
 
-def delivery_status(rows: list[Delivery], latest: int, recipients: list[Recipient] | None = None,
-                    territory: str = "") -> list[RecipientStatus]:
-    """The status of every address in the journal or in ``recipients``, sorted by address."""
-    by_email: dict[str, list[Delivery]] = {}
+def delivery_status(rows: list[Delivery], latest: int, recipients: list[Recipient] | None = None) -> list[RecipientStatus]:
+    """The status of every (address, edition) in the journal or in ``recipients``, sorted by address then
+    territory (the national edition first)."""
+    by_delivery: dict[tuple[str, str], list[Delivery]] = {}
     for row in rows:
-        if row.territory == territory:
-            by_email.setdefault(row.email, []).append(row)
+        by_delivery.setdefault((row.email, row.territory), []).append(row)
     for recipient in recipients or ():
-        by_email.setdefault(recipient.key, [])
-    return [_status(email, sorted(found, key=lambda r: r.version), latest) for email, found in sorted(by_email.items())]
+        by_delivery.setdefault((recipient.key, recipient.territory), [])
+    return [_status(email, territory, sorted(found, key=lambda r: r.version), latest)
+            for (email, territory), found in sorted(by_delivery.items())]
 
 
-def _status(email: str, rows: list[Delivery], latest: int) -> RecipientStatus:
+def _status(email: str, territory: str, rows: list[Delivery], latest: int) -> RecipientStatus:
     sent = [r for r in rows if r.state == "sent"]
     received = ", ".join(("rectificatif " if r.kind == "erratum" else "") + f"v{r.version}" for r in sent) or "—"
     last = rows[-1] if rows else None
     if any(r.version == latest for r in sent):
-        return RecipientStatus(email, "current", received, "")
+        return RecipientStatus(email, "current", received, "", territory)
     detail = last.detail if last is not None and last.state != "sent" else ""
     if sent:
-        return RecipientStatus(email, "earlier", received, detail)
+        return RecipientStatus(email, "earlier", received, detail, territory)
     if last is not None and last.state == "failed":
-        return RecipientStatus(email, "failed", received, detail)
-    return RecipientStatus(email, "pending", received, detail)
+        return RecipientStatus(email, "failed", received, detail, territory)
+    return RecipientStatus(email, "pending", received, detail, territory)
