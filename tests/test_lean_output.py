@@ -135,11 +135,13 @@ except SystemExit as exc:
     assert not exc.code, exc.code
 print(" ".join(sorted(sys.modules)))
 """
-#: Modules a national build has no use for: the register's pandas, workbooks', tests' and previews' PDF readers,
-#: mail and the archive's database, and what xml.sax.saxutils or pikepdf's metadata editor would bring.
+#: Modules a national build has no use for: the register's reader and pandas, the maps' outlines, workbooks',
+#: tests' and previews' PDF readers, mail and the archive's database, and what xml.sax.saxutils or pikepdf's
+#: metadata editor would bring (the default edition has no register and no outlines).
 NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
-                         "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.send",
-                         "bulletin.archive", "bulletin.preview", "bulletin.importer")
+                         "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register.reader",
+                         "bulletin.register.spec", "bulletin.maps.outlines", "bulletin.send", "bulletin.archive",
+                         "bulletin.preview", "bulletin.importer")
 
 
 def test_a_national_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:

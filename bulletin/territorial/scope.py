@@ -16,12 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from bulletin.edition import CoherenceRule, Edition
 from bulletin.errors import BulletinError, DataError, Problem, Where
-from bulletin.maps.outlines import Outlines, load_outlines
-from bulletin.register import REGISTER_FILE, FRANCE, Register, Territory, parse_territory, read_register
-from bulletin.register.spec import read_register_spec
+from bulletin.register import REGISTER_FILE, FRANCE, Territory, parse_territory
+
+if TYPE_CHECKING:
+    from bulletin.maps.outlines import Outlines
+    from bulletin.register import Register
 
 log = logging.getLogger(__name__)
 FICTITIOUS = "données fictives"
@@ -123,6 +126,8 @@ def _stamp(*paths: Path) -> tuple[object, ...]:
 
 def _register(folder: Path, problems: list[Problem]) -> Register | None:
     """The edition's register (None when it has errors, all added to ``problems``), read once per file state."""
+    from bulletin.register import read_register, read_register_spec  # only for an edition with a register
+
     path = folder / REGISTER_FILE
     try:
         spec, _ = read_register_spec(path)
@@ -142,6 +147,8 @@ def _register(folder: Path, problems: list[Problem]) -> Register | None:
 
 
 def _outlines(files: Mapping[str, Path], levels: frozenset[str], problems: list[Problem]) -> dict[str, Outlines]:
+    from bulletin.maps.outlines import load_outlines  # only when a map is to be drawn
+
     found = {}
     for level in sorted(levels & set(files)):
         key = (_stamp(files[level]), level)
