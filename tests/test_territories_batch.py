@@ -202,3 +202,29 @@ def test_bad_jobs_are_refused(args: tuple[str, ...], expected: str, tmp_path: Pa
     result = run_cli("build", "--data-dir", MINI / "2022-02", "--layout", MINI / "layout.yaml", *args,
                      "--output", tmp_path / "out")
     assert result.code == 1 and expected in result.stderr, result.stderr
+
+
+def test_a_batch_worker_builds_from_the_parents_figures_without_pandas(tmp_path: Path) -> None:
+    """The parent computes every territory's figures once (pandas); a worker that is handed them builds its
+    territory without ever importing pandas, which would cost it about 45 MB (issue 12: ≤ 100 MB a worker)."""
+    import pickle
+    import subprocess
+    import sys
+
+    from bulletin.build import BuildRequest
+    from bulletin.edition import load_edition
+    from bulletin.territorial.scope import precompute, territory_of
+
+    edition = MINI / "2022-02"
+    shipped = tmp_path / "figures.pickle"
+    shipped.write_bytes(pickle.dumps(precompute(edition, load_edition(edition), [territory_of("dep:58")])))
+    request = BuildRequest(edition, MINI / "layout.yaml", None, out_dir=tmp_path)
+    script = (
+        "import pickle, sys\n"
+        "from bulletin.territorial.batch import _start_worker, make_edition\n"
+        f"_start_worker(*pickle.loads(open({str(shipped)!r}, 'rb').read()))\n"
+        f"outcome = make_edition(pickle.loads({pickle.dumps(request)!r}), 'dep:58')\n"
+        "print(outcome.failed, outcome.pages, 'pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", done.stdout.split()[1], "False"] and int(done.stdout.split()[1]) >= 2

@@ -80,10 +80,11 @@ def run_batch(request, which: str | Sequence[str], jobs: int | None = None, draw
     ``regions``, ``all``, or a list of territories such as ``["dep:58", "reg:27"]``)."""
     workers = check_jobs(jobs)
     wanted, skipped = _plan(request, which)
+    precomputed = _precomputed(request, wanted)
     done: list[Outcome] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, max(len(wanted), 1)), mp_context=context,
-                             initializer=_quiet_worker) as pool:
+                             initializer=_start_worker, initargs=precomputed) as pool:
         futures = {pool.submit(make_edition, request, territory.key, draw): territory for territory in wanted}
         for future in as_completed(futures):
             outcome = _result(future, futures[future])
@@ -107,9 +108,21 @@ def _plan(request, which: str | Sequence[str]) -> tuple[list[Territory], list[Te
     return wanted, [t for t in territories if t not in wanted]
 
 
-def _quiet_worker() -> None:
-    """Ctrl-C is the parent's to handle: a worker never prints a KeyboardInterrupt traceback."""
+def _precomputed(request, wanted: list[Territory]) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+    """Every territory's figures, computed once here: the workers then never load pandas (≈ 45 MB each)."""
+    from bulletin.edition import load_edition
+    from bulletin.territorial.scope import precompute
+
+    return precompute(request.edition_dir, load_edition(request.edition_dir), wanted)
+
+
+def _start_worker(stamp: tuple[object, ...], found: dict) -> None:  # type: ignore[type-arg]
+    """Ctrl-C is the parent's to handle (a worker never prints a KeyboardInterrupt traceback); the figures
+    the parent computed are the worker's."""
+    from bulletin.territorial.scope import install_precomputed
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    install_precomputed(stamp, found)
 
 
 def _result(future: Future[Outcome], territory: Territory) -> Outcome:

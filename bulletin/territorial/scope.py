@@ -25,6 +25,7 @@ from bulletin.register import REGISTER_FILE, FRANCE, Territory, parse_territory
 if TYPE_CHECKING:
     from bulletin.maps.outlines import Outlines
     from bulletin.register import Register
+    from bulletin.register.compute import Computed
 
 log = logging.getLogger(__name__)
 FICTITIOUS = "données fictives"
@@ -126,15 +127,17 @@ def _stamp(*paths: Path) -> tuple[object, ...]:
 
 def _register(folder: Path, problems: list[Problem]) -> Register | None:
     """The edition's register (None when it has errors, all added to ``problems``), read once per file state."""
-    from bulletin.register import read_register, read_register_spec  # only for an edition with a register
+    from bulletin.register import read_register  # only for an edition with a register
 
     path = folder / REGISTER_FILE
     try:
-        spec, _ = read_register_spec(path)
+        key = _register_key(folder)
     except BulletinError as exc:
         problems.extend(exc.problems)
         return None
-    key = _stamp(path, spec.file) if spec is not None else _stamp(path)
+    if _PRECOMPUTED_FROM and _PRECOMPUTED_FROM[0] != key:  # the register changed since the parent computed
+        _PRECOMPUTED.clear()
+        _PRECOMPUTED_FROM.clear()
     if key not in _REGISTERS:
         _REGISTERS.clear()  # one register at a time: a batch builds one edition's territories
         try:
@@ -144,6 +147,15 @@ def _register(folder: Path, problems: list[Problem]) -> Register | None:
     register, found = _REGISTERS[key]
     problems.extend(found)
     return register if not _errors(found) else None
+
+
+def _register_key(folder: Path) -> tuple[object, ...]:
+    """The state of the edition's register.yaml and of the commune file it names (BulletinError if unreadable)."""
+    from bulletin.register import read_register_spec
+
+    path = folder / REGISTER_FILE
+    spec, _ = read_register_spec(path)
+    return _stamp(path, spec.file) if spec is not None else _stamp(path)
 
 
 def _outlines(files: Mapping[str, Path], levels: frozenset[str], problems: list[Problem]) -> dict[str, Outlines]:
@@ -175,20 +187,58 @@ def _typed_references(register: Register, edition: Edition) -> list[Problem]:
     return problems
 
 
-def national_disagreements(register: Register, edition: Edition) -> list[Problem]:
-    """Every typed figure of the edition that the register computes otherwise (pandas from here)."""
-    from bulletin.register.compute import compare_figures, compute_figures
+# Figures a batch's parent computed for its workers (territory key → Computed), with the state of the
+# register they come from: a worker then never imports pandas (45 MB of its memory).
+_PRECOMPUTED: dict[str, Computed] = {}
+_PRECOMPUTED_FROM: list[tuple[object, ...]] = []
 
-    computed = compute_figures(register, FRANCE, edition.figures)
+
+def precompute(folder: Path, edition: Edition, territories: list[Territory]) -> tuple[tuple[object, ...], dict]:
+    """In a batch's parent: the figures of France and of ``territories``, computed once (pandas here), with
+    the register's state; plain dicts, so that they travel to the workers (see :func:`install_precomputed`)."""
+    from bulletin.register.compute import compute_figures
+
+    problems: list[Problem] = []
+    register = _register(folder, problems)
+    assert register is not None  # the national scope was read and checked before
+    found = {}
+    for territory in [FRANCE, *territories]:
+        computed = compute_figures(register, territory, edition.figures)
+        found[territory.key] = (computed.territory, dict(computed.figures), dict(computed.series), computed.problems)
+    return _register_key(folder), found
+
+
+def install_precomputed(stamp: tuple[object, ...], found: dict) -> None:  # type: ignore[type-arg]
+    """In a batch's worker: use the parent's figures for the register in the state ``stamp``."""
+    from bulletin.register.compute import Computed
+
+    _PRECOMPUTED.clear()
+    _PRECOMPUTED_FROM[:] = [stamp]
+    for key, (territory, figures, series, problems) in found.items():
+        _PRECOMPUTED[key] = Computed(territory, MappingProxyType(figures), MappingProxyType(series), problems)
+
+
+def _computed(register: Register, territory: Territory, edition: Edition) -> Computed:
+    """The figures of ``territory``: those the batch's parent computed, else computed here (pandas)."""
+    if territory.key in _PRECOMPUTED:
+        return _PRECOMPUTED[territory.key]
+    from bulletin.register.compute import compute_figures
+
+    return compute_figures(register, territory, edition.figures)
+
+
+def national_disagreements(register: Register, edition: Edition) -> list[Problem]:
+    """Every typed figure of the edition that the register computes otherwise."""
+    from bulletin.register.compute import compare_figures
+
+    computed = _computed(register, FRANCE, edition)
     return compare_figures(edition, computed) + list(computed.problems)
 
 
 def territorial_edition(edition: Edition, register: Register, territory: Territory) -> tuple[Edition, list[Problem]]:
     """The edition of ``territory``: the typed figures and series, those declared in the register replaced by
     the territory's; relations between figures (``checks:``) that involve a computed one are left out."""
-    from bulletin.register.compute import compute_figures
-
-    computed = compute_figures(register, territory, edition.figures)
+    computed = _computed(register, territory, edition)
     keys = computed_keys(register)
     figures = {**edition.figures, **computed.figures}
     for key in keys - set(computed.figures) - {d.name for d in register.spec.series}:
