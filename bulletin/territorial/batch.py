@@ -108,7 +108,7 @@ def _plan(request, which: str | Sequence[str]) -> tuple[list[Territory], list[Te
     return wanted, [t for t in territories if t not in wanted]
 
 
-def _precomputed(request, wanted: list[Territory]) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+def _precomputed(request, wanted: list[Territory]) -> tuple[tuple[object, ...], dict]:  # type: ignore[no-untyped-def, type-arg]
     """Every territory's figures, computed once here: the workers then never load pandas (≈ 45 MB each)."""
     from bulletin.edition import load_edition
     from bulletin.territorial.scope import precompute
