@@ -28,7 +28,7 @@ from pathlib import Path
 from bulletin.archive import journal
 from bulletin.archive.folders import ArchiveError, locked, require_archive_dir, version_folders
 from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask, sha256_file
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def _sqlite_errors(path: Path, archive_dir: Path, opening: bool = False) -> Iter
     except OSError as exc:
         if not opening:
             raise
-        raise ArchiveError(Problem(Where(path), f"catalogue inaccessible : {exc.strerror}",
+        raise ArchiveError(Problem(Where(path), f"catalogue inaccessible : {os_reason(exc)}",
                                    "vérifiez les droits sur le dossier d’archive")) from None
 
 
@@ -271,7 +271,7 @@ def _reindex(archive_dir: Path) -> list[ArchivedVersion]:
         os.chmod(name, 0o644 & ~current_umask())
         os.replace(name, path)
     except OSError as exc:
-        raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {exc.strerror}",
+        raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {os_reason(exc)}",
                                    "vérifiez l’espace disque et les droits sur le dossier d’archive")) from None
     finally:
         Path(name).unlink(missing_ok=True)

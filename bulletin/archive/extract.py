@@ -15,7 +15,7 @@ from pathlib import Path
 from bulletin.archive.catalogue import CATALOGUE
 from bulletin.archive.folders import ArchiveError, make_folders, remove_folders
 from bulletin.archive.manifest import MANIFEST
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask
 
 MAX_ATTACHMENTS = 100
@@ -64,7 +64,7 @@ def extract(pdf: Path, output: Path) -> list[Path]:
         for path in written:
             path.unlink(missing_ok=True)
         remove_folders(created)
-        raise ArchiveError(Problem(Where(output), f"impossible d’écrire : {exc.strerror}",
+        raise ArchiveError(Problem(Where(output), f"impossible d’écrire : {os_reason(exc)}",
                                    "choisissez un dossier accessible en écriture, sur un disque qui a de la place")
                            ) from None
     return targets
