@@ -250,6 +250,7 @@ def read_edition(folder: Path, tables: Mapping[str, Table | None] | None = None)
     reference = meta.get("reference_population")
     if reference is not None and reference not in broken and (not isinstance(reference, str) or reference not in figures):
         reference = str(reference)
+        broken.add(reference)  # reported here once, not again by the share checks that divide by it
         problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
                                 f"reference_population : {quoted(reference)} n’est pas une clé de figures.csv",
                                 nearest(reference, figures, "nommez un chiffre de type count, par exemple "
@@ -435,7 +436,7 @@ def _header_ok(where: Where, header: tuple[str, ...], columns: tuple[str, ...], 
         parts = [f"colonnes manquantes : {', '.join(missing)}" if missing else "",
                  f"colonnes inconnues : {', '.join(map(quoted, unknown))}" if unknown else "",
                  f"colonnes répétées : {', '.join(duplicated)}" if duplicated else ""]
-        detail = "; ".join(part for part in parts if part)
+        detail = " ; ".join(part for part in parts if part)
         first = Where(where.path, 1, where.sheet)
         problems.append(Problem(first, detail, f"la ligne d’en-tête doit être {','.join(columns)}"))
         return False

@@ -7,6 +7,7 @@ A :class:`BulletinError` carries one or more problems, so ``check`` can report t
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,22 @@ def os_reason(exc: OSError) -> str:
     if exc.errno in OS_REASONS:
         return OS_REASONS[exc.errno]
     return f"erreur système {errno.errorcode.get(exc.errno, exc.errno)}" if exc.errno else "erreur système"
+
+
+SQLITE_REASONS = (("not a database", "ce n’est pas une base SQLite"), ("readonly", "base en lecture seule"),
+                  ("disk is full", "disque plein"), ("disk I/O", "erreur d’entrée-sortie du disque"),
+                  ("locked", "base verrouillée par un autre programme"), ("unable to open", "impossible à ouvrir"),
+                  ("no such table", "une table manque"), ("no such column", "une colonne manque"),
+                  ("malformed", "fichier corrompu"), ("encrypted", "ce n’est pas une base SQLite"))
+
+
+def sqlite_reason(exc: Exception) -> str:
+    """What SQLite said, in French (our own DatabaseError messages are already French)."""
+    text = str(exc)
+    for found, french in SQLITE_REASONS:
+        if found in text:
+            return french
+    return text if re.search(r"[éèàù’]", text) else "erreur SQLite"
 
 
 def nearest(name: str, choices: Iterable[object], hint: str = "") -> str:

@@ -27,6 +27,7 @@ import pytest
 
 from conftest import EDITION, MINI, ROOT, layout_copy, replace_in_file, run_cli
 from delivery import PDF_NAME, alter, free_port, smtp_server, snapshot
+from test_hostile_inputs import ENGLISH
 
 __all__ = ["smtp_server"]  # the fixture, requested by name for the cases that need a server
 JANUARY = ROOT / "tests" / "fixtures" / "editions" / "2022-01"  # FICTITIOUS
@@ -417,6 +418,7 @@ def test_hostile_input_is_refused_clearly_and_changes_nothing(case: Case, templa
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     expected = case.names.format(**workspace.places)
     assert any(expected in error for error in errors), f"expected {expected!r} in:\n{result.stderr}"
+    assert not ENGLISH.search(result.stderr), result.stderr  # one language: French
     assert "Traceback" not in result.stderr
     after = snapshot(root)
     assert after == before, sorted(set(after.items()) ^ set(before.items()))[:5]

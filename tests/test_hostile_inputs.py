@@ -9,6 +9,7 @@ not a byte written or changed anywhere in the project (every file, folder and li
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import signal
@@ -226,6 +227,11 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 """
 
 
+# English that would mean an untranslated message (paths and option names never contain these words).
+ENGLISH = re.compile(r"\b(is not|must be|cannot|unknown|missing|expected|not found|(?<!\.)invalid|failed|"
+                     r"no such|permission denied|too large)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Case:
     """One hostile input: how to break the project, the command, and what the Error line must name."""
@@ -429,6 +435,7 @@ def test_hostile_input_is_refused_clearly_and_changes_nothing(case: Case, tmp_pa
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert errors, result.stderr
     assert any(all(fragment in line for fragment in case.names) for line in errors), result.stderr
+    assert not ENGLISH.search(result.stderr), result.stderr  # one language: French
     assert ".tmp" not in result.stderr and "import-" not in result.stderr  # no internal temporary path
     assert snapshot(project) == before
 

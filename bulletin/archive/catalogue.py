@@ -28,7 +28,7 @@ from pathlib import Path
 from bulletin.archive import journal
 from bulletin.archive.folders import ArchiveError, locked, require_archive_dir, version_folders
 from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
-from bulletin.errors import Problem, Where, os_reason
+from bulletin.errors import Problem, Where, os_reason, sqlite_reason
 from bulletin.files import current_umask, sha256_file
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,11 @@ def _sqlite_errors(path: Path, archive_dir: Path, opening: bool = False) -> Iter
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if any(word in text for word in ("readonly", "disk is full", "disk I/O", "locked", "unable to open")):
-            raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {text}",
+            raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {sqlite_reason(exc)}",
                                        "vérifiez l’espace disque et les droits sur le dossier d’archive")) from None
-        raise _damaged(path, archive_dir, text) from None
+        raise _damaged(path, archive_dir, sqlite_reason(exc)) from None
     except sqlite3.Error as exc:
-        raise _damaged(path, archive_dir, str(exc)) from None
+        raise _damaged(path, archive_dir, sqlite_reason(exc)) from None
     except OSError as exc:
         if not opening:
             raise
