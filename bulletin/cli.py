@@ -57,6 +57,9 @@ def request_from(args: argparse.Namespace) -> BuildRequest:
     project: Project = args.project
     if args.data_dir:
         edition_dir = args.data_dir
+        if not edition_dir.is_dir():
+            raise BulletinError(Problem(Where(edition_dir), "dossier d’édition introuvable",
+                                        "donnez un dossier existant avec --data-dir, ou un mois avec --edition"))
     elif args.edition:
         edition_dir = find_edition(project.editions, _month(args.edition, "--edition"))
     else:
@@ -163,7 +166,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     editions = args.editions_dir or project_root() / "data" / "editions"
-    new_month = _month(args.new, "--to") if args.new else latest_edition(editions).name
+    new_month = find_edition(editions, _month(args.new, "--to")).name if args.new else latest_edition(editions).name
     old_month = _month(args.old, "--from") if args.old else previous_edition(editions, new_month)
     if old_month >= new_month:
         raise BulletinError(Problem(Where("--from"), f"--from {old_month} doit précéder --to {new_month}",
@@ -374,7 +377,12 @@ def _check_json(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
+    """Preview after every change; what no edit of the data can fix (an unknown edition, an --output that
+    is refused) stops it at once, exit 1, before anything is written."""
     from bulletin.watch import watch
+
+    request_from(args)
+    _refuse_preview_output(args)
 
     def preview(request: BuildRequest) -> list[Path]:
         target, pngs, prepared = render_preview(args, request)
@@ -388,7 +396,9 @@ def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
     """build / check --territories: every territory over a process pool, then the summary."""
     from bulletin.territorial import batch
 
-    if request.output is not None:  # --output names the folder of the PDFs
+    if request.output is not None:  # --output names the folder of the PDFs: refused once, before the batch
+        refuse_over_inputs(request.output, [], "--output")
+        refuse_inside_archive(request.output, "--output", args.project.archive)
         request = dataclasses.replace(request, output=None, out_dir=request.output)
     done = batch.run_batch(request, args.territories, args.jobs, args.command == "build", batch.terminal_progress)
     _warn_once([w for outcome in done.outcomes for w in outcome.warnings], len(done.outcomes))
@@ -442,14 +452,19 @@ def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
     return 0
 
 
+def _refuse_preview_output(args: argparse.Namespace) -> None:
+    """An --output inside an edition folder or the archive is refused before anything is built."""
+    if args.output is not None:
+        refuse_over_inputs(args.output, [], "--output")
+        refuse_inside_archive(args.output, "--output", args.project.archive)
+
+
 def render_preview(args: argparse.Namespace, request: BuildRequest) -> tuple[Path, list[Path], Prepared]:
     """Build the PDF in a scratch folder and render its pages as PNG into the preview folder."""
     from bulletin.preview import render_png
 
     target: Path | None = args.output
-    if target is not None:  # refused before anything is built
-        refuse_over_inputs(target, [], "--output")
-        refuse_inside_archive(target, "--output", args.project.archive)
+    _refuse_preview_output(args)
     with tempfile.TemporaryDirectory(prefix="bulletin-preview-") as scratch:
         try:
             _, prepared = build(dataclasses.replace(request, output=Path(scratch) / "preview.pdf"))

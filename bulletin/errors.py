@@ -84,7 +84,8 @@ def sqlite_reason(exc: Exception) -> str:
     for found, french in SQLITE_REASONS:
         if found in text:
             return french
-    return text if re.search(r"[éèàù’]", text) else "erreur SQLite"
+    english = re.search(r"\b(database|file|table|column|error|not|no|unable|attempt|failed)\b", text)
+    return "erreur SQLite" if english else text  # our own DatabaseError messages are French already
 
 
 def nearest(name: str, choices: Iterable[object], hint: str = "") -> str:

@@ -72,11 +72,8 @@ def catalogue(archive_dir: Path, *, create: bool = False, readonly: bool = False
 
     Every SQLite failure becomes an ArchiveError naming the file, with the way out."""
     path = archive_dir / CATALOGUE
-    if not path.exists() and not create:
-        require_archive_dir(archive_dir)
-        raise ArchiveError(Problem(Where(path), "aucun catalogue d’archive ici",
-                                   "indiquez le bon --archive-dir ; si le catalogue a été perdu, "
-                                   + REINDEX_HINT.format(archive_dir)))
+    if not create:
+        require_catalogue(archive_dir)
     with _sqlite_errors(path, archive_dir, opening=True):
         if _needs_migration(path):
             _migrate(archive_dir)
@@ -86,6 +83,15 @@ def catalogue(archive_dir: Path, *, create: bool = False, readonly: bool = False
             yield connection
     finally:
         connection.close()
+
+
+def require_catalogue(archive_dir: Path) -> None:
+    """ArchiveError unless ``archive_dir`` is a folder holding a catalogue."""
+    if not (archive_dir / CATALOGUE).exists():
+        require_archive_dir(archive_dir)
+        raise ArchiveError(Problem(Where(archive_dir / CATALOGUE), "aucun catalogue d’archive ici",
+                                   "indiquez le bon --archive-dir ; si le catalogue a été perdu, "
+                                   + REINDEX_HINT.format(archive_dir)))
 
 
 @contextlib.contextmanager
