@@ -104,7 +104,7 @@ def _published(args: argparse.Namespace) -> dt.date | None:
 def _guard_new_edition(args: argparse.Namespace, sources: list[Path]) -> None:
     """The editions folder may not be an edition folder (or inside one), nor in the archive."""
     refuse_over_inputs(args.editions_dir, sources, "--editions-dir")
-    refuse_inside_archive(args.editions_dir, "--editions-dir", args.project.archive)
+    refuse_inside_archive(args.editions_dir, args.project.archive, "--editions-dir")
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -251,7 +251,7 @@ def _extract(args: argparse.Namespace) -> None:
                                     "make_bulletin.py archive extract FICHIER.pdf [--output DOSSIER]"))
     pdf = Path(args.target)
     output = args.output or archive.default_output(pdf)
-    archive.refuse_inside_archive(output, args.archive_dir)
+    refuse_inside_archive(output, args.archive_dir, "--output" if args.output else "")
     for path in archive.extract(pdf, output):
         print(f"Écrit : {path}")
 
@@ -346,7 +346,7 @@ def run(args: argparse.Namespace) -> int:
         return _check_json(args)
     request = request_from(args)
     if args.command == "build" and request.output is not None:
-        refuse_inside_archive(request.output, "--output", args.project.archive)
+        refuse_inside_archive(request.output, args.project.archive, "--output")
     if getattr(args, "territories", None):
         return _batch(args, request)
     if args.command == "check":
@@ -398,7 +398,7 @@ def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
 
     if request.output is not None:  # --output names the folder of the PDFs: refused once, before the batch
         refuse_over_inputs(request.output, [], "--output")
-        refuse_inside_archive(request.output, "--output", args.project.archive)
+        refuse_inside_archive(request.output, args.project.archive, "--output")
         request = dataclasses.replace(request, output=None, out_dir=request.output)
     done = batch.run_batch(request, args.territories, args.jobs, args.command == "build", batch.terminal_progress)
     _warn_once([w for outcome in done.outcomes for w in outcome.warnings], len(done.outcomes))
@@ -456,7 +456,7 @@ def _refuse_preview_output(args: argparse.Namespace) -> None:
     """An --output inside an edition folder or the archive is refused before anything is built."""
     if args.output is not None:
         refuse_over_inputs(args.output, [], "--output")
-        refuse_inside_archive(args.output, "--output", args.project.archive)
+        refuse_inside_archive(args.output, args.project.archive, "--output")
 
 
 def render_preview(args: argparse.Namespace, request: BuildRequest) -> tuple[Path, list[Path], Prepared]:

@@ -227,9 +227,9 @@ CASES: list[Case] = [
     Case("archive-bad-month", ("archive", "--edition", "2022-13", "--archive-dir", "{archive}"), "--edition"),
     # extract
     Case("extract-into-an-edition-folder", (*EXTRACT, "--output", "{archive}/2022-02/donnees"),
-         "{archive}/2022-02/donnees: ce dossier est dans l’archive"),
+         "--output: {archive}/2022-02/donnees est dans l’archive {archive}, qui ne change que par la commande archive"),
     Case("extract-into-another-archive", ("archive", "extract", "{pdf}", "--output", "{archive}/donnees"),
-         "{archive}/donnees: ce dossier est dans l’archive"),
+         "--output: {archive}/donnees est dans l’archive {archive}"),
     Case("extract-default-output-from-inside-the-archive", ("archive", "extract", PDF_NAME),
          "out/pvd-chiffres-cles-2022-02-donnees: ce dossier est dans l’archive", cwd="{archive}/2022-02"),
     Case("extract-attachment-dotdot", ("archive", "extract", "{root}/piege.pdf", "--output", "{out}"),

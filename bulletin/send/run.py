@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 
-from bulletin.archive import (CheckedVersion, Delivery, Journal, checked_version, journal, locked,
-                              refuse_inside_archive)
+from bulletin.archive import CheckedVersion, Delivery, Journal, checked_version, journal, locked
 from bulletin.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.edition import load_edition
+from bulletin.outputs import refuse_inside_archive
 from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask
 from bulletin.mail import (Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part,
