@@ -28,11 +28,13 @@ preview: $(STAMP)
 references: $(STAMP)
 	$(BIN)/python tests/references.py
 
+# Quiet on purpose: one line saying what happens, then only errors (pip -qq, no banners).
 $(STAMP): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --require-hashes -r requirements.lock
-	$(PIP) install --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	@echo "Installation des dépendances dans $(VENV) (requirements.lock)…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --require-hashes -r requirements.lock
+	@$(PIP) install --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bulletin tests benchmarks --select F,E9

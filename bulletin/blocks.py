@@ -180,7 +180,7 @@ class HeadingBlock(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         layout = self._layout(width)
-        return Measure(layout.height + 1.6 * MM, self.overflow(layout, "the heading text"))
+        return Measure(layout.height + 1.6 * MM, self.overflow(layout, "le texte du titre"))
 
     def draw(self, surface: Surface, box: Box) -> None:
         layout = self._layout(box.width)
@@ -317,8 +317,8 @@ class KeyFigureBlock(BaseBlock):
         inner = self._inner_width(width)
         label = self._label(inner)
         overflow = max(0.0, self._number_width(self._number(inner)[0]) - inner)
-        records: tuple[Overflow, ...] = (Overflow(self.spec, overflow, "the number"),) if overflow > 0.01 else ()
-        records += self.overflow(label, "the label")
+        records: tuple[Overflow, ...] = (Overflow(self.spec, overflow, "le nombre"),) if overflow > 0.01 else ()
+        records += self.overflow(label, "le libellé")
         return Measure(self._head_height(inner) + label.height + 2 * self._padding(), records)
 
     def draw(self, surface: Surface, box: Box) -> None:
@@ -382,7 +382,7 @@ class TextBlock(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         layout = self._shown(width)
-        return Measure(layout.height + 2 * self._padding(), self.overflow(layout, "the text"))
+        return Measure(layout.height + 2 * self._padding(), self.overflow(layout, "le texte"))
 
     def split(self, width: float, height: float) -> tuple[BaseBlock, BaseBlock] | None:
         """Cut between lines, leaving no paragraph with a single line at a page's bottom or top."""
@@ -454,7 +454,7 @@ class LinkBlock(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         layout = self._layout(width)
-        return Measure(layout.height, self.overflow(layout, "the link text or address"))
+        return Measure(layout.height, self.overflow(layout, "le texte ou l’adresse du lien"))
 
     def draw(self, surface: Surface, box: Box) -> None:
         with surface.element("P", grouping=True), surface.element("Link", alt=self.alt_text()):
@@ -493,7 +493,7 @@ class ContentsBlock(BaseBlock):
         room = width - 2 * self.PAD - 6 * MM - self._number_room()
         style = self.ctx.style("lead")
         widest = max((text_width(e.title, style.font, style.size) for e in self.ctx.contents), default=0.0)
-        records = (Overflow(self.spec, widest - room, "an entry of the sommaire"),) if widest > room + 0.01 else ()
+        records = (Overflow(self.spec, widest - room, "une entrée du sommaire"),) if widest > room + 0.01 else ()
         return Measure(len(self.ctx.contents) * self._row() + 2 * self.PAD, records)
 
     def draw(self, surface: Surface, box: Box) -> None:
@@ -623,10 +623,10 @@ class ChartBlock(BaseBlock):
         title, footer = self._title(width), self._footer(width)
         height = self.options["height"] * MM + self._table_height(width)
         plot = height - self._table_height(width) - title.height - footer.height - 2 * MM
-        records = self.overflow(title, "the chart title") + self.overflow(footer, "the chart source line")
-        records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "a table cell"))
+        records = self.overflow(title, "le titre du graphique") + self.overflow(footer, "la ligne de source du graphique")
+        records += tuple(o for row in self._table(width) for cell in row for o in self.overflow(cell, "une cellule du tableau"))
         if plot < 25 * MM:
-            records += (Overflow(self.spec, 25 * MM - plot, "the chart (plot area under 25 mm: raise height)"),)
+            records += (Overflow(self.spec, 25 * MM - plot, "le graphique (zone de tracé sous 25 mm : augmentez height)"),)
         lacking, labels = charts.label_overflow(self.options["kind"], self.data, self.ctx.theme, width, plot)
         records += (Overflow(self.spec, lacking, labels),) if lacking > 0.01 else ()
         return Measure(height + 2 * pad, records)

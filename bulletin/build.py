@@ -25,6 +25,7 @@ from bulletin.files import atomic_path
 from bulletin.outputs import input_files, refuse_over_inputs
 from bulletin.pdfa import PdfIdentity, finalize_pdf
 from bulletin.render import RenderOptions, document_title, render_pdf
+from bulletin.stages import stage, started
 from bulletin.territorial.layout import edition_layout, territorial_problems
 from bulletin.territorial.scope import NATIONAL, Scope, read_scope, territory_of
 from bulletin.theme import Theme, load_theme
@@ -70,27 +71,30 @@ def default_output(request: BuildRequest, edition: Edition) -> Path:
 def prepare(request: BuildRequest) -> Prepared:
     """Load, validate and lay out; raise BulletinError with every problem (data, layout, fit)."""
     problems: list[Problem] = []
-    edition = _attempt(lambda: _collect(read_edition(request.edition_dir), problems), problems)
-    layout = _attempt(lambda: _collect(read_layout(request.layout_path), problems), problems)
-    theme = _attempt(lambda: load_theme(request.theme_path or layout.theme_path, request.fonts_dir),
-                     problems) if layout else None
-    scope = NATIONAL
-    if edition and layout:
-        territory = territory_of(request.territory) if request.territory else NATIONAL.territory
-        scope, edition, found = read_scope(edition, territory, request.outlines, map_levels(layout))
-        layout, left_out = edition_layout(layout, scope)
-        problems.extend(found + left_out + fictitious_problems(scope, request.draft))
-    history = load_history(edition) if edition and layout and uses_history(layout) and not scope.territorial \
-        else History()
-    if edition and layout:
-        problems.extend(validate(edition, layout, history, request.draft, unused=not scope.territorial)
-                        + series_warnings(edition) + territorial_problems(layout, edition, scope))
-    if layout and theme:
-        problems.extend(accent_problems(layout, theme))
+    with stage("lecture des données, de la mise en page et du thème"):
+        edition = _attempt(lambda: _collect(read_edition(request.edition_dir), problems), problems)
+        layout = _attempt(lambda: _collect(read_layout(request.layout_path), problems), problems)
+        theme = _attempt(lambda: load_theme(request.theme_path or layout.theme_path, request.fonts_dir),
+                         problems) if layout else None
+        scope = NATIONAL
+        if edition and layout:
+            territory = territory_of(request.territory) if request.territory else NATIONAL.territory
+            scope, edition, found = read_scope(edition, territory, request.outlines, map_levels(layout))
+            layout, left_out = edition_layout(layout, scope)
+            problems.extend(found + left_out + fictitious_problems(scope, request.draft))
+        history = load_history(edition) if edition and layout and uses_history(layout) and not scope.territorial \
+            else History()
+    with stage("vérification"):
+        if edition and layout:
+            problems.extend(validate(edition, layout, history, request.draft, unused=not scope.territorial)
+                            + series_warnings(edition) + territorial_problems(layout, edition, scope))
+        if layout and theme:
+            problems.extend(accent_problems(layout, theme))
     if edition and layout and theme and not _errors(problems):
-        register_fonts(theme)
-        pages, fit = compose(layout, edition, theme, history, scope)
-        problems.extend(fit + furniture_problems(layout, edition, theme, len(pages)))
+        with stage("composition des pages"):
+            register_fonts(theme)
+            pages, fit = compose(layout, edition, theme, history, scope)
+            problems.extend(fit + furniture_problems(layout, edition, theme, len(pages)))
     if _errors(problems) or not (edition and layout and theme):
         raise BulletinError(_errors(problems) or problems)
     return Prepared(edition, layout, theme, pages, [p for p in problems if p.warning], scope)
@@ -128,10 +132,14 @@ def build(request: BuildRequest) -> tuple[Path, Prepared]:
     output = request.output or default_output(request, prepared.edition)
     refuse_over_inputs(output, read_files(prepared), "--output" if request.output else "out")
     with atomic_path(output) as temporary:
-        structure = render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, temporary,
-                               RenderOptions(draft=request.draft))
-        finalize_pdf(temporary, identity(prepared), structure)
-    log.info("wrote %s (%d pages)", output, len(prepared.pages))
+        with stage("dessin du PDF"):
+            structure = render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, temporary,
+                                   RenderOptions(draft=request.draft))
+        with stage("post-traitement PDF/A"):
+            finalize_pdf(temporary, identity(prepared), structure)
+        written = started("écriture")
+    written(False)
+    log.info("écrit : %s (%d pages)", output, len(prepared.pages))
     return output, prepared
 
 
@@ -167,8 +175,9 @@ def check(request: BuildRequest) -> list[Problem]:
     """Everything ``build`` does but writing the file: validate, compose, and draw every page to a canvas in
     memory, so that a drawing error ``build`` would meet is found too. Return the warnings."""
     prepared = prepare(request)
-    render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, None,
-               RenderOptions(draft=request.draft))
+    with stage("dessin des pages en mémoire"):
+        render_pdf(prepared.pages, prepared.layout, prepared.edition, prepared.theme, None,
+                   RenderOptions(draft=request.draft))
     return prepared.warnings
 
 

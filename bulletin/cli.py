@@ -1,7 +1,8 @@
 """Command line: a thin layer over :mod:`bulletin.build` (``make_bulletin.py`` and ``bulletin``).
 
-Exit codes: 0 success, 1 user error (``Error:`` lines naming file, line or key, and the fix),
-2 bad usage. Warnings go to stderr as ``Warning:`` lines.
+Input: the parsed arguments (:mod:`bulletin.arguments`). Output: what the user reads, in French, and
+the exit code: 0 success, 1 user error (``Error:`` lines naming file, line or key, then ``hint:``),
+2 bad usage. Warnings go to stderr as ``Warning:`` lines; ``-v`` logs each stage with its time.
 """
 
 from __future__ import annotations
@@ -18,42 +19,23 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin import __version__
-from bulletin.build import BuildRequest, build, check, read_files
+from bulletin.arguments import UsageError, make_parser, refuse_conflicts
+from bulletin.build import BuildRequest, Prepared, build, check, read_files
 from bulletin.edition import MONTH_PATTERN, load_edition
-from bulletin.errors import BulletinError, Problem, RenderError, Where
+from bulletin.errors import BulletinError, Interrupted, Problem, RenderError, Where, os_reason, quoted
 from bulletin.files import make_folder, staging_folder
 from bulletin.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
 from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
 from bulletin.project import Project, current_project, init_project
 from bulletin.recipients import read_recipients
-from bulletin.report import FORMATS, render_changes
-from bulletin.territorial.scope import TERRITORY_SETS
+from bulletin.report import render_changes, render_problems
+from bulletin.stages import stage
 
 if TYPE_CHECKING:
     from bulletin.importer import Created
 
+__all__ = ["main", "make_parser", "run"]
 log = logging.getLogger("bulletin")
-
-EXAMPLES = {
-    "build": "example: make_bulletin.py build --edition 2022-02 --output out/pvd-2022-02.pdf",
-    "check": "example: make_bulletin.py check --data-dir data/editions/2022-02",
-    "preview": "example: make_bulletin.py preview --edition 2022-02 --output out/preview",
-    "import": "examples: make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15 ; "
-              "make_bulletin.py import figures.csv series.csv --edition 2022-03 ; "
-              "make_bulletin.py import anah-mars.xlsx --onto 2022-03 --edition 2022-04",
-    "new": "example: make_bulletin.py new 2022-03 --published 2022-03-15",
-    "init": "example: make_bulletin.py init ~/bulletin-pvd   (puis : cd ~/bulletin-pvd && bulletin build)",
-    "diff": "example: make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv  (default: the latest "
-            "edition against the one before)",
-    "send": "examples: make_bulletin.py send --edition 2022-02 --recipients partenaires.csv  (dry run; add --send) ; "
-            "make_bulletin.py send --edition 2022-02 --recipients partenaires.csv --erratum --send ; "
-            "make_bulletin.py send --status --edition 2022-02",
-    "archive": "examples: make_bulletin.py archive --edition 2022-02 ; make_bulletin.py archive --edition 2022-02 "
-               "--reissue --reason \"taux ORT corrigé\" ; make_bulletin.py archive list ; "
-               "make_bulletin.py archive verify 2022-02 ; make_bulletin.py archive reindex ; "
-               "make_bulletin.py archive extract archive/2022-02/x.pdf --output out/donnees",
-}
 
 
 def project_root() -> Path:
@@ -65,134 +47,9 @@ def latest_edition(editions: Path) -> Path:
     """The most recent ``YYYY-MM`` folder in ``editions``."""
     months = edition_folders(editions)
     if not months:
-        raise BulletinError(Problem(Where(editions), "no edition folder (YYYY-MM) found",
-                                    "create data/editions/YYYY-MM/ or pass --data-dir"))
+        raise BulletinError(Problem(Where(editions), "aucun dossier d’édition (AAAA-MM) ici",
+                                    "créez-en un avec make_bulletin.py new AAAA-MM ou import, ou donnez --data-dir"))
     return months[-1]
-
-
-def make_parser() -> argparse.ArgumentParser:
-    """The argument parser with its sub-commands."""
-    parser = argparse.ArgumentParser(prog="make_bulletin.py", description="PVD « chiffres clés » bulletin generator.")
-    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="say what is being done")
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, helptext in (("build", "build the PDF"), ("check", "check data, layout and fit; write nothing"),
-                           ("preview", "build and render every page to PNG")):
-        sub = commands.add_parser(name, help=helptext, description=helptext, epilog=EXAMPLES[name])
-        _common_options(sub, name)
-    _import_parser(commands)
-    _new_parser(commands)
-    _init_parser(commands)
-    _diff_parser(commands)
-    _archive_parser(commands)
-    _send_parser(commands)
-    return parser
-
-
-def _send_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "e-mail an archived edition to partners (dry run by default: writes .eml files), or show who received it"
-    sub = commands.add_parser("send", help=text, description=text, epilog=EXAMPLES["send"])
-    sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="the archived edition (its latest version)")
-    sub.add_argument("--recipients", metavar="FILE", type=Path,
-                     help="CSV: email,name[,organisation] or courriel,nom[,organisme] (optional with --status)")
-    mode = sub.add_mutually_exclusive_group()
-    mode.add_argument("--send", action="store_true", help="really send (default: dry run)")
-    mode.add_argument("--status", action="store_true", help="list who received which version, who failed, who waits")
-    sub.add_argument("--erratum", action="store_true",
-                     help="send the rectificatif of the latest version to those who received an earlier one")
-    sub.add_argument("--archive-dir", metavar="DIR", type=Path, help="default: archive/ (or bulletin.toml's)")
-    sub.add_argument("--config", metavar="FILE", type=Path, help="mail settings (default: layouts/pvd-mail.yaml)")
-    sub.add_argument("--smtp-host", metavar="HOST")
-    sub.add_argument("--smtp-port", metavar="PORT")
-    sub.add_argument("--smtp-security", metavar="none|starttls|tls")
-    sub.add_argument("--retry-delay", metavar="SECONDS", help="first retry delay (doubles each time)")
-    sub.add_argument("--max-size-mb", metavar="MB", help="largest encoded message (default 10)")
-    sub.add_argument("--out-dir", metavar="DIR", type=Path,
-                     help="dry run: where the .eml files go (default: out/mail)")
-
-
-def _archive_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "archive an edition (immutable) or re-issue it; list, verify, reindex, extract archived editions"
-    sub = commands.add_parser("archive", help=text, description=text, epilog=EXAMPLES["archive"])
-    sub.add_argument("action", nargs="?", choices=("list", "verify", "reindex", "extract"),
-                     help="none: archive --edition; list; verify [YYYY-MM]; reindex; extract FILE.pdf")
-    sub.add_argument("target", nargs="?", help="verify: the month (default: all); extract: the PDF")
-    sub.add_argument("--edition", metavar="YYYY-MM", help="edition to archive (default: the latest)")
-    sub.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
-    sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML")
-    sub.add_argument("--theme", metavar="FILE", type=Path, help="thème YAML (par défaut : celui du gabarit)")
-    sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files")
-    sub.add_argument("--archive-dir", metavar="DIR", type=Path, help="default: archive/ (or bulletin.toml's)")
-    sub.add_argument("--reissue", action="store_true",
-                     help="archive a corrected version of an archived month, beside the earlier ones")
-    sub.add_argument("--reason", metavar="TEXT", help="with --reissue: what was corrected (one line)")
-    sub.add_argument("--territories", choices=TERRITORY_SETS,
-                     help="archiver aussi les éditions territoriales du mois (départements, régions ou les deux)")
-    sub.add_argument("--jobs", metavar="N", type=int, help="avec --territories : processus en parallèle (2 par défaut)")
-    sub.add_argument("--output", metavar="DIR", type=Path,
-                     help="extract: where to write the data (default: out/<pdf name>-donnees, never in the archive)")
-
-
-def _import_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "turn a workbook (.xlsx) or CSV exports into a new edition folder (never overwrites)"
-    sub = commands.add_parser("import", help=text, description=text, epilog=EXAMPLES["import"])
-    sub.add_argument("files", metavar="FILE", type=Path, nargs="+",
-                     help="un classeur .xlsx (feuilles figures et series), ou figures.csv et series.csv")
-    sub.add_argument("--edition", metavar="YYYY-MM", required=True, help="month of the new edition")
-    sub.add_argument("--onto", metavar="YYYY-MM",
-                     help="compléter une copie de cette édition avec les données (partielles) du partenaire")
-    sub.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (default: today)")
-    sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
-
-
-def _new_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "préparer l’édition d’un nouveau mois en recopiant la dernière (jamais d’écrasement)"
-    sub = commands.add_parser("new", help=text, description=text, epilog=EXAMPLES["new"])
-    sub.add_argument("month", metavar="YYYY-MM", help="le mois de la nouvelle édition")
-    sub.add_argument("--published", metavar="YYYY-MM-DD", help="date de publication (par défaut : aujourd’hui)")
-    sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
-
-
-def _init_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "créer un projet complet (bulletin.toml, gabarits, thème, polices, édition d’exemple)"
-    sub = commands.add_parser("init", help=text, description=text, epilog=EXAMPLES["init"])
-    sub.add_argument("directory", metavar="DIR", type=Path, help="dossier à créer (nouveau ou vide)")
-
-
-def _diff_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    text = "list what changed between two editions: figures (value, unit, status, date, source) and series points"
-    sub = commands.add_parser("diff", help=text, description=text, epilog=EXAMPLES["diff"])
-    sub.add_argument("--from", dest="old", metavar="YYYY-MM", help="the earlier edition (default: the one before --to)")
-    sub.add_argument("--to", dest="new", metavar="YYYY-MM", help="the later edition (default: the latest)")
-    sub.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
-    sub.add_argument("--editions-dir", metavar="DIR", type=Path, help="default: data/editions")
-
-
-def _common_options(sub: argparse.ArgumentParser, name: str) -> None:
-    where = sub.add_mutually_exclusive_group()
-    where.add_argument("--edition", metavar="YYYY-MM", help="edition month (default: the latest in data/editions)")
-    where.add_argument("--data-dir", metavar="DIR", type=Path, help="an edition folder anywhere")
-    sub.add_argument("--layout", metavar="FILE", type=Path, help="layout YAML (default: layouts/pvd-chiffres-cles.yaml)")
-    sub.add_argument("--theme", metavar="FILE", type=Path, help="thème YAML (par défaut : celui du gabarit)")
-    sub.add_argument("--fonts-dir", metavar="DIR", type=Path, help="folder of the theme's font files (e.g. Marianne)")
-    if name != "check":
-        sub.add_argument("--output", metavar="PATH", type=Path,
-                         help="PDF file (build) or PNG folder (preview)")
-    sub.add_argument("--draft", action="store_true",
-                     help="brouillon : filigrane « BROUILLON », valeurs illustratives admises")
-    _territory_options(sub, name)
-
-
-def _territory_options(sub: argparse.ArgumentParser, name: str) -> None:
-    which = sub.add_mutually_exclusive_group()
-    which.add_argument("--territory", metavar="dep:NN|reg:NN",
-                       help="l’édition d’un département (dep:58) ou d’une région (reg:27), calculée depuis le registre")
-    if name == "preview":
-        return
-    which.add_argument("--territories", choices=TERRITORY_SETS,
-                       help="les éditions de tous les départements, de toutes les régions, ou des deux (all)")
-    sub.add_argument("--jobs", metavar="N", type=int,
-                     help="avec --territories : processus qui construisent en parallèle (2 par défaut)")
 
 
 def request_from(args: argparse.Namespace) -> BuildRequest:
@@ -200,8 +57,11 @@ def request_from(args: argparse.Namespace) -> BuildRequest:
     project: Project = args.project
     if args.data_dir:
         edition_dir = args.data_dir
+        if not edition_dir.is_dir():
+            raise BulletinError(Problem(Where(edition_dir), "dossier d’édition introuvable",
+                                        "donnez un dossier existant avec --data-dir, ou un mois avec --edition"))
     elif args.edition:
-        edition_dir = project.editions / _month(args.edition, "--edition")
+        edition_dir = find_edition(project.editions, _month(args.edition, "--edition"))
     else:
         edition_dir = latest_edition(project.editions)
     output = getattr(args, "output", None) if args.command == "build" else None
@@ -224,7 +84,8 @@ def apply_project(args: argparse.Namespace) -> Project:
 
 def _month(text: str, option: str) -> str:
     if not MONTH_PATTERN.match(text):
-        raise BulletinError(f"{option} {text!r} is not a month YYYY-MM")
+        raise BulletinError(Problem(Where(option), f"{quoted(text)} n’est pas un mois AAAA-MM",
+                                    "écrivez par exemple 2022-03"))
     return text
 
 
@@ -236,13 +97,14 @@ def _published(args: argparse.Namespace) -> dt.date | None:
             raise ValueError(args.published)
         return dt.date.fromisoformat(args.published)
     except ValueError:
-        raise BulletinError(f"--published {args.published!r} is not a date YYYY-MM-DD") from None
+        raise BulletinError(Problem(Where("--published"), f"{quoted(args.published)} n’est pas une date AAAA-MM-JJ",
+                                    "écrivez par exemple 2022-03-15")) from None
 
 
 def _guard_new_edition(args: argparse.Namespace, sources: list[Path]) -> None:
     """The editions folder may not be an edition folder (or inside one), nor in the archive."""
     refuse_over_inputs(args.editions_dir, sources, "--editions-dir")
-    refuse_inside_archive(args.editions_dir, "--editions-dir", args.project.archive)
+    refuse_inside_archive(args.editions_dir, args.project.archive, "--editions-dir")
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -254,7 +116,7 @@ def _import(args: argparse.Namespace) -> int:
     created = import_edition(args.files, month, args.editions_dir, _published(args), onto)
     if onto:
         _print_changes(created, onto)
-    print(f"Created {created.folder}. Next: make_bulletin.py check --edition {month}")
+    print(f"Édition créée : {created.folder}. Ensuite : make_bulletin.py check --edition {month}")
     return 0
 
 
@@ -304,7 +166,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     editions = args.editions_dir or project_root() / "data" / "editions"
-    new_month = _month(args.new, "--to") if args.new else latest_edition(editions).name
+    new_month = find_edition(editions, _month(args.new, "--to")).name if args.new else latest_edition(editions).name
     old_month = _month(args.old, "--from") if args.old else previous_edition(editions, new_month)
     if old_month >= new_month:
         raise BulletinError(Problem(Where("--from"), f"--from {old_month} doit précéder --to {new_month}",
@@ -389,7 +251,7 @@ def _extract(args: argparse.Namespace) -> None:
                                     "make_bulletin.py archive extract FICHIER.pdf [--output DOSSIER]"))
     pdf = Path(args.target)
     output = args.output or archive.default_output(pdf)
-    archive.refuse_inside_archive(output, args.archive_dir)
+    refuse_inside_archive(output, args.archive_dir, "--output" if args.output else "")
     for path in archive.extract(pdf, output):
         print(f"Écrit : {path}")
 
@@ -473,37 +335,70 @@ def _status(args: argparse.Namespace, month: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Execute one sub-command; return the exit code."""
+    refuse_conflicts(args)
     if args.command == "init":
         return _init(args)
     apply_project(args)
-    if args.command in ("import", "new", "diff", "archive", "send"):
-        return {"import": _import, "new": _new, "diff": _diff, "archive": _archive, "send": _send}[args.command](args)
+    handlers = {"import": _import, "new": _new, "diff": _diff, "archive": _archive, "send": _send, "watch": _watch}
+    if args.command in handlers:
+        return handlers[args.command](args)
+    if args.command == "check" and args.format == "json":
+        return _check_json(args)
     request = request_from(args)
     if args.command == "build" and request.output is not None:
-        refuse_inside_archive(request.output, "--output", args.project.archive)
-    if getattr(args, "jobs", None) is not None and not args.territories:
-        raise BulletinError(Problem(Where("--jobs"), "--jobs ne sert qu’avec --territories",
-                                    "ajoutez --territories departements|regions|all, ou retirez --jobs"))
+        refuse_inside_archive(request.output, args.project.archive, "--output")
     if getattr(args, "territories", None):
         return _batch(args, request)
     if args.command == "check":
         for warning in check(request):
             print(f"Warning: {warning}", file=sys.stderr)
-        print(f"OK: {request.edition_dir} and {request.layout_path} are valid and every block fits.")
+        print(f"OK : {request.edition_dir} et {request.layout_path} sont valables, et chaque bloc tient.")
         return 0
     if args.command == "build":
         path, prepared = build(request)
         _warn(prepared.warnings)
-        print(f"Wrote {path} ({len(prepared.pages)} pages).")
+        print(f"Écrit : {path} ({len(prepared.pages)} pages).")
         return 0
     return _preview(args, request)
+
+
+def _check_json(args: argparse.Namespace) -> int:
+    """check --format json: the problems (errors and warnings) as one JSON document on stdout; exit 1 on errors."""
+    request: BuildRequest | None = None
+    try:
+        request = request_from(args)
+        problems = check(request)
+    except BulletinError as exc:
+        problems = exc.problems
+    edition = str(request.edition_dir) if request else None
+    layout = str(request.layout_path) if request else str(args.layout)
+    sys.stdout.write(render_problems(problems, edition, layout))
+    return 1 if any(not p.warning for p in problems) else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """Preview after every change; what no edit of the data can fix (an unknown edition, an --output that
+    is refused) stops it at once, exit 1, before anything is written."""
+    from bulletin.watch import watch
+
+    request_from(args)
+    _refuse_preview_output(args)
+
+    def preview(request: BuildRequest) -> list[Path]:
+        target, pngs, prepared = render_preview(args, request)
+        _warn(prepared.warnings)
+        print(f"Écrit : {len(pngs)} page(s) PNG dans {target}.", flush=True)
+        return read_files(prepared)
+    return watch(lambda: request_from(args), preview, args.interval)
 
 
 def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
     """build / check --territories: every territory over a process pool, then the summary."""
     from bulletin.territorial import batch
 
-    if request.output is not None:  # --output names the folder of the PDFs
+    if request.output is not None:  # --output names the folder of the PDFs: refused once, before the batch
+        refuse_over_inputs(request.output, [], "--output")
+        refuse_inside_archive(request.output, args.project.archive, "--output")
         request = dataclasses.replace(request, output=None, out_dir=request.output)
     done = batch.run_batch(request, args.territories, args.jobs, args.command == "build", batch.terminal_progress)
     _warn_once([w for outcome in done.outcomes for w in outcome.warnings], len(done.outcomes))
@@ -511,7 +406,7 @@ def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
     built = [o for o in done.outcomes if not o.failed]
     for outcome in built:
         if outcome.path is not None:
-            print(f"Wrote {outcome.path} ({outcome.pages} pages, {_size(outcome.size)}).")
+            print(f"Écrit : {outcome.path} ({outcome.pages} pages, {_size(outcome.size)}).")
     for outcome in failed:
         for problem in outcome.problems:
             print(f"Error: édition {outcome.territory} ({outcome.name}) : {problem}", file=sys.stderr)
@@ -551,12 +446,25 @@ def _warn_once(warnings: list[Problem], editions: int) -> None:
 
 
 def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
+    target, pngs, prepared = render_preview(args, request)
+    _warn(prepared.warnings)
+    print(f"Écrit : {len(pngs)} page(s) PNG dans {target}.")
+    return 0
+
+
+def _refuse_preview_output(args: argparse.Namespace) -> None:
+    """An --output inside an edition folder or the archive is refused before anything is built."""
+    if args.output is not None:
+        refuse_over_inputs(args.output, [], "--output")
+        refuse_inside_archive(args.output, args.project.archive, "--output")
+
+
+def render_preview(args: argparse.Namespace, request: BuildRequest) -> tuple[Path, list[Path], Prepared]:
+    """Build the PDF in a scratch folder and render its pages as PNG into the preview folder."""
     from bulletin.preview import render_png
 
     target: Path | None = args.output
-    if target is not None:  # refused before anything is built
-        refuse_over_inputs(target, [], "--output")
-        refuse_inside_archive(target, "--output", args.project.archive)
+    _refuse_preview_output(args)
     with tempfile.TemporaryDirectory(prefix="bulletin-preview-") as scratch:
         try:
             _, prepared = build(dataclasses.replace(request, output=Path(scratch) / "preview.pdf"))
@@ -567,15 +475,13 @@ def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
         territory = f"-{prepared.edition.territory.replace(':', '-')}" if prepared.edition.territory else ""
         target = target or request.out_dir / "preview" / (prepared.edition.month + territory)
         refuse_unsafe_output(target, read_files(prepared), "--output", args.project.archive)
-        with staging_folder(target) as staging:  # pages are rendered beside the target, then moved in
+        with staging_folder(target) as staging, stage("rendu des pages PNG"):  # rendered beside the target, then moved in
             try:
                 pngs = _move_pages(render_png(Path(scratch) / "preview.pdf", staging), target)
             except OSError as exc:
-                raise RenderError(Problem(Where(target), f"impossible d’écrire les pages : {exc.strerror}",
+                raise RenderError(Problem(Where(target), f"impossible d’écrire les pages : {os_reason(exc)}",
                                           "libérez de la place ou choisissez un dossier où vous pouvez écrire")) from None
-    _warn(prepared.warnings)
-    print(f"Wrote {len(pngs)} PNG pages to {target}.")
-    return 0
+    return target, pngs, prepared
 
 
 def _move_pages(pngs: list[Path], target: Path) -> list[Path]:
@@ -596,10 +502,6 @@ def _warn(warnings: list[Problem]) -> None:
         print(f"Warning: {warning}", file=sys.stderr)
 
 
-class Interrupted(BaseException):
-    """SIGTERM received: unwinds like Ctrl-C, so every temporary file is removed on the way out."""
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
     raise Interrupted
 
@@ -612,20 +514,33 @@ def _tolerant_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
+class _Messages(logging.Formatter):
+    """Log lines as the user reads them: « Warning: … » for warnings, the bare message for -v's steps."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return f"Warning: {text}" if record.levelno >= logging.WARNING else text
+
+
+def _logging(verbose: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Messages())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    logging.getLogger("bulletin").setLevel(logging.INFO if verbose else logging.WARNING)  # not the libraries' info
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``make_bulletin.py`` and the ``bulletin`` console script."""
     _tolerant_streams()
     args = make_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
-    logging.addLevelName(logging.WARNING, "Warning")
+    _logging(args.verbose)
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return run(args)
     except BulletinError as exc:
         for problem in exc.problems:
             print(f"Error: {problem}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UsageError) else 1
     except (KeyboardInterrupt, Interrupted) as exc:
         cause = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
         print(f"Error: interrompu ({cause}) : la commande n’a pas abouti et ses fichiers temporaires ont été "

@@ -155,7 +155,7 @@ class CommunesBlock(BaseBlock):
         widths, layouts = self._laid_out(width)
         start, stop = self._shown()
         height = self._caption_height(width) + sum(self._row_height(r) for r in [layouts[0], *layouts[1 + start:1 + stop]])
-        records = tuple(Overflow(self.spec, cell.overflow, "a cell of the commune table")
+        records = tuple(Overflow(self.spec, cell.overflow, "une cellule du tableau des communes")
                         for row in layouts for cell in row if cell.overflow > 0.01)
         return Measure(height, records[:1])
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
 
-from bulletin.errors import DataError, Problem, Where, raise_if_errors
+from bulletin.errors import DataError, Problem, Where, nearest, quoted, raise_if_errors
 from bulletin.tables import Row, Table, read_csv_table, read_xlsx_tables
 from bulletin.yamlspec import Located, load_yaml
 
@@ -78,7 +78,7 @@ def parse_as_of(text: str) -> AsOf:
         return AsOf(int(text), precision="year")
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
         if not 1 <= int(text[5:]) <= 12:
-            raise ValueError(f"{text!r} is not a real month")
+            raise ValueError(f"{quoted(text)} n’est pas un mois réel")
         return AsOf(int(text[:4]), int(text[5:]), precision="month")
     day = parse_iso_date(text)
     return AsOf(day.year, day.month, day.day)
@@ -183,11 +183,11 @@ def is_safe_url(url: str) -> bool:
 def parse_iso_date(text: str) -> dt.date:
     """Parse a strict ``YYYY-MM-DD`` date; ValueError names the impossible day."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+        raise ValueError(f"{quoted(text)} n’est pas une date AAAA-MM-JJ")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real calendar date") from None
+        raise ValueError(f"{quoted(text)} n’est pas une date du calendrier") from None
 
 
 def parse_value(text: str, unit: str) -> Value:
@@ -195,7 +195,7 @@ def parse_value(text: str, unit: str) -> Value:
     text = text.strip()
     if unit in ("count", "year"):
         if not WHOLE_NUMBER.match(text):
-            raise ValueError(f"{text!r} is not a non-negative whole number")
+            raise ValueError(f"{quoted(text)} n’est pas un nombre entier positif ou nul")
         return int(text)
     if unit in ("percent", "eur"):
         return _parse_decimal(text, unit)
@@ -203,10 +203,10 @@ def parse_value(text: str, unit: str) -> Value:
         return parse_iso_date(text)
     if unit == "month":
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
-            raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+            raise ValueError(f"{quoted(text)} n’est pas un mois AAAA-MM")
         return parse_iso_date(text + "-01")
     if not text:
-        raise ValueError("the text is empty")
+        raise ValueError("le texte est vide")
     return text
 
 
@@ -214,16 +214,16 @@ def _parse_decimal(text: str, unit: str) -> Decimal:
     # Checked before Decimal() sees it: Decimal accepts « 1E+999999999 » (whose printing takes
     # minutes and gigabytes), « ١٢ », « 1_000 », « NaN »; only the documented plain form passes.
     if not DECIMAL_NUMBER.match(text):
-        raise ValueError(f"{text!r} is not a number (use a dot for decimals, no spaces)"
+        raise ValueError(f"{quoted(text)} n’est pas un nombre (un point pour les décimales, sans espace)"
                          + (" ; écrivez le nombre en chiffres, sans exposant" if re.search(r"[eE]", text) else ""))
     try:
         number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValueError(f"{text!r} is not a number (use a dot for decimals, no spaces)") from None
+        raise ValueError(f"{quoted(text)} n’est pas un nombre") from None
     if unit == "percent" and not 0 <= number <= 100:
-        raise ValueError(f"{text} is not a percentage between 0 and 100")
+        raise ValueError(f"{text} n’est pas un pourcentage entre 0 et 100")
     if unit == "eur" and (number < 0 or number.as_tuple().exponent < -2):  # type: ignore[operator]
-        raise ValueError(f"{text} is not an amount in euros with at most 2 decimals")
+        raise ValueError(f"{text} n’est pas un montant en euros d’au plus 2 décimales")
     return number
 
 
@@ -250,12 +250,14 @@ def read_edition(folder: Path, tables: Mapping[str, Table | None] | None = None)
     reference = meta.get("reference_population")
     if reference is not None and reference not in broken and (not isinstance(reference, str) or reference not in figures):
         reference = str(reference)
+        broken.add(reference)  # reported here once, not again by the share checks that divide by it
         problems.append(Problem(Where(folder / "edition.yaml", meta.line_of("reference_population")),
-                                f"reference_population {reference!r} is not a key of figures.csv",
-                                "name a count figure, e.g. programme.communes_pvd"))
+                                f"reference_population : {quoted(reference)} n’est pas une clé de figures.csv",
+                                nearest(reference, figures, "nommez un chiffre de type count, par exemple "
+                                        "programme.communes_pvd")))
     if not all(name in meta and isinstance(meta[name], expected) for name, expected in _META_TYPES.items()):
-        raise DataError(problems or Problem(Where(folder / "edition.yaml"), "title, edition or published is malformed",
-                                            "see docs/data-format.md"))
+        raise DataError(problems or Problem(Where(folder / "edition.yaml"), "title, edition ou published est mal formé",
+                                            "voir docs/data-format.md"))
     edition = Edition(folder=folder, month=meta["edition"], title=str(meta["title"]),
                       published=meta["published"], reference_population=reference,
                       notes=str(meta.get("notes", "")), figures=MappingProxyType(figures),
@@ -276,14 +278,15 @@ def _rules(path: Path, checks: object, problems: list[Problem]) -> tuple[Coheren
     if checks is None:
         return ()
     if not isinstance(checks, Located):
-        problems.append(Problem(Where(path), "checks: must be a mapping of shares, questions, totals",
-                                "see docs/data-format.md"))
+        problems.append(Problem(Where(path), "checks: doit regrouper des listes shares, questions, totals, remainders",
+                                "voir docs/data-format.md"))
         return ()
     rules = []
     for group, items in checks.items():
         if group not in RULE_FIELDS or not isinstance(items, list):
-            problems.append(Problem(Where(path, checks.line_of(group)), f"checks: unknown or malformed group {group!r}",
-                                    f"use lists under: {', '.join(RULE_FIELDS)}"))
+            problems.append(Problem(Where(path, checks.line_of(group)), f"checks: groupe inconnu ou mal formé "
+                                    f"{quoted(group)}", nearest(group, RULE_FIELDS, "des listes sous : "
+                                                                 f"{', '.join(RULE_FIELDS)}")))
             continue
         rules += [r for r in (_rule(path, group, item, problems) for item in items) if r]
     return tuple(rules)
@@ -293,8 +296,9 @@ def _rule(path: Path, group: str, item: object, problems: list[Problem]) -> Cohe
     where = Where(path, item.line if isinstance(item, Located) else None)
     if not isinstance(item, dict) or set(item) - set(RULE_FIELDS[group]) or \
             any(name not in item for name in RULE_REQUIRED[group]):
-        problems.append(Problem(where, f"checks: {group}: {item!r} is malformed",
-                                f"write {{{', '.join(RULE_FIELDS[group])}}} ({', '.join(RULE_REQUIRED[group])} required)"))
+        problems.append(Problem(where, f"checks: {group} : {quoted(item)} est mal formé",
+                                f"écrivez {{{', '.join(RULE_FIELDS[group])}}} ({', '.join(RULE_REQUIRED[group])} "
+                                "obligatoires)"))
         return None
     return CoherenceRule(kind=group.rstrip("s"), where=where, share=str(item.get("share", "")),
                          part=str(item.get("part", "")), of=str(item.get("of", "")),
@@ -309,12 +313,12 @@ _META_TYPES = {"title": object, "edition": str, "published": dt.date}
 def _read_meta(folder: Path, problems: list[Problem]) -> Located:
     path = folder / "edition.yaml"
     if not folder.is_dir():
-        raise DataError(Problem(Where(folder), "edition folder not found",
-                                "give an existing folder with --data-dir, or a month with --edition"))
+        raise DataError(Problem(Where(folder), "dossier d’édition introuvable",
+                                "donnez un dossier existant avec --data-dir, ou un mois avec --edition"))
     meta = load_yaml(path, DataError)
     if not isinstance(meta, Located):
-        raise DataError(Problem(Where(path), "edition.yaml must be a mapping of fields",
-                                "write title:, edition:, published: and reference_population:"))
+        raise DataError(Problem(Where(path), "edition.yaml doit être une liste de champs « nom: valeur »",
+                                "écrivez title:, edition:, published: et reference_population:"))
     _check_meta_fields(path, meta, problems)
     return meta
 
@@ -322,12 +326,13 @@ def _read_meta(folder: Path, problems: list[Problem]) -> Located:
 def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> None:
     for name in ("title", "edition", "published"):
         if name not in meta:
-            problems.append(Problem(Where(path, meta.line), f"missing field {name!r}",
-                                    "see docs/data-format.md for the fields of edition.yaml"))
+            problems.append(Problem(Where(path, meta.line), f"champ manquant : {quoted(name)}",
+                                    "voir les champs d’edition.yaml dans docs/data-format.md"))
     edition = str(meta.get("edition", ""))
     if "edition" in meta and not MONTH_PATTERN.match(edition):
         problems.append(Problem(Where(path, meta.line_of("edition")),
-                                f"edition {edition!r} is not a month YYYY-MM", 'write e.g. edition: "2022-02"'))
+                                f"edition : {quoted(edition)} n’est pas un mois AAAA-MM",
+                                'écrivez par exemple edition: "2022-02"'))
     meta["edition"] = edition
     _check_folder_month(path, meta, problems)
     published = meta.get("published")
@@ -340,7 +345,7 @@ def _check_meta_fields(path: Path, meta: Located, problems: list[Problem]) -> No
             meta["published"] = parse_iso_date(str(published))
         except ValueError as exc:
             problems.append(Problem(Where(path, meta.line_of("published")), f"published: {exc}",
-                                    "write the publication date as YYYY-MM-DD"))
+                                    "écrivez la date de publication AAAA-MM-JJ"))
     _check_as_of(path, meta, problems)
 
 
@@ -377,8 +382,8 @@ def read_tables(folder: Path, problems: list[Problem]) -> dict[str, Table | None
     """The figures and series tables, from the CSV files or from ``edition.xlsx``."""
     workbook, csvs = folder / "edition.xlsx", [folder / "figures.csv", folder / "series.csv"]
     if workbook.exists() and any(p.exists() for p in csvs):
-        problems.append(Problem(Where(folder), "both edition.xlsx and CSV files are present",
-                                "keep one source of figures: the workbook or figures.csv/series.csv"))
+        problems.append(Problem(Where(folder), "le dossier contient à la fois edition.xlsx et des fichiers CSV",
+                                "gardez une seule source des chiffres : le classeur, ou figures.csv et series.csv"))
         return {"figures": None, "series": None}
     try:
         if workbook.exists():
@@ -391,8 +396,8 @@ def read_tables(folder: Path, problems: list[Problem]) -> dict[str, Table | None
 
 def _csv_table(path: Path, problems: list[Problem]) -> Table | None:
     if not path.exists():
-        problems.append(Problem(Where(path), "file not found",
-                                "create it (see docs/data-format.md), or give an edition.xlsx"))
+        problems.append(Problem(Where(path), "fichier introuvable",
+                                "créez-le (voir docs/data-format.md), ou fournissez un classeur edition.xlsx"))
         return None
     try:
         return read_csv_table(path)
@@ -417,8 +422,8 @@ def _rows(table: Table | None, columns: tuple[str, ...], problems: list[Problem]
         return
     for row in table.rows:
         if not row.complete:
-            problems.append(Problem(row.where, "wrong number of cells",
-                                    f"each line needs the {len(columns)} columns {', '.join(columns)}"))
+            problems.append(Problem(row.where, "nombre de cellules incorrect",
+                                    f"chaque ligne a les {len(columns)} colonnes {', '.join(columns)}"))
             continue
         yield row
 
@@ -428,12 +433,12 @@ def _header_ok(where: Where, header: tuple[str, ...], columns: tuple[str, ...], 
     unknown = [c for c in header if c not in columns]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if missing or unknown or duplicated:
-        parts = [f"missing columns: {', '.join(missing)}" if missing else "",
-                 f"unknown columns: {', '.join(map(repr, unknown))}" if unknown else "",
-                 f"repeated columns: {', '.join(duplicated)}" if duplicated else ""]
-        detail = "; ".join(part for part in parts if part)
+        parts = [f"colonnes manquantes : {', '.join(missing)}" if missing else "",
+                 f"colonnes inconnues : {', '.join(map(quoted, unknown))}" if unknown else "",
+                 f"colonnes répétées : {', '.join(duplicated)}" if duplicated else ""]
+        detail = " ; ".join(part for part in parts if part)
         first = Where(where.path, 1, where.sheet)
-        problems.append(Problem(first, detail, f"the header must be {','.join(columns)}"))
+        problems.append(Problem(first, detail, f"la ligne d’en-tête doit être {','.join(columns)}"))
         return False
     return True
 
@@ -444,16 +449,18 @@ def _provenance(line: Row, label: str, problems: list[Problem]) -> tuple[dt.date
     try:
         as_of = parse_as_of(row["as_of"].strip())
     except ValueError as exc:
-        problems.append(Problem(line.where_of("as_of"), f"{label}: as_of {exc}",
+        problems.append(Problem(line.where_of("as_of"), f"{label} : as_of {exc}",
                                 "écrivez la date AAAA-MM-JJ (2021-09-30), ou AAAA-MM / AAAA si seul le mois "
                                 "ou l’année est connu"))
         ok = False
     if not row["source"].strip():
-        problems.append(Problem(line.where_of("source"), f"{label}: source is empty", "name who produced the figure (ANCT, Anah…)"))
+        problems.append(Problem(line.where_of("source"), f"{label} : la source est vide",
+                                "nommez qui a produit le chiffre (ANCT, Anah…)"))
         ok = False
     status = row["status"].strip()
     if status not in STATUSES:
-        problems.append(Problem(line.where_of("status"), f"{label}: unknown status {status!r}", f"use one of: {', '.join(STATUSES)}"))
+        problems.append(Problem(line.where_of("status"), f"{label} : statut inconnu {quoted(status)}",
+                                nearest(status, STATUSES, f"statuts possibles : {', '.join(STATUSES)}")))
         ok = False
     return (as_of, row["source"].strip(), status) if ok else None
 
@@ -461,7 +468,8 @@ def _provenance(line: Row, label: str, problems: list[Problem]) -> tuple[dt.date
 def _unit_of(line: Row, label: str, problems: list[Problem]) -> str | None:
     unit = line.cells["unit"].strip()
     if unit not in UNITS:
-        problems.append(Problem(line.where_of("unit"), f"{label}: unknown unit {unit!r}", f"use one of: {', '.join(UNITS)}"))
+        problems.append(Problem(line.where_of("unit"), f"{label} : unité inconnue {quoted(unit)}",
+                                nearest(unit, UNITS, f"unités possibles : {', '.join(UNITS)}")))
         return None
     return unit
 
@@ -474,8 +482,8 @@ def _read_figures(table: Table | None, problems: list[Problem], broken: set[str]
             broken.add(row.cells["key"].strip())
             continue
         if figure.key in figures:
-            problems.append(Problem(row.where_of("key"), f"duplicate key {figure.key!r} (first at line {figures[figure.key].where.line})",
-                                    "keep one line per key"))
+            problems.append(Problem(row.where_of("key"), f"clé {quoted(figure.key)} en double (déjà à la ligne "
+                                    f"{figures[figure.key].where.line})", "gardez une ligne par clé"))
             continue
         figures[figure.key] = figure
     return figures
@@ -485,30 +493,31 @@ def _figure_from_row(line: Row, problems: list[Problem]) -> Figure | None:
     row, where = line.cells, line.where
     key = row["key"].strip()
     if not KEY_PATTERN.match(key):
-        problems.append(Problem(line.where_of("key"), f"key {key!r} is not a dotted lowercase identifier",
-                                "use letters, digits and underscores separated by dots, e.g. conventions.signees"))
+        problems.append(Problem(line.where_of("key"), f"clé {quoted(key)} : une clé s’écrit en minuscules, en "
+                                "mots séparés par des points", "lettres, chiffres et _ séparés par des points, par "
+                                "exemple conventions.signees"))
         return None
-    unit = _unit_of(line, f"key {key!r}", problems)
-    provenance = _provenance(line, f"key {key!r}", problems)
+    unit = _unit_of(line, f"clé {quoted(key)}", problems)
+    provenance = _provenance(line, f"clé {quoted(key)}", problems)
     if unit is None or provenance is None:
         return None
     try:
         value = parse_value(row["value"], unit)
     except ValueError as exc:
-        problems.append(Problem(line.where_of("value"), f"key {key!r}: value {exc}", _value_hint(unit)))
+        problems.append(Problem(line.where_of("value"), f"clé {quoted(key)} : valeur {exc}", _value_hint(unit)))
         return None
     return Figure(key, value, unit, *provenance, note=row["note"].strip(), where=where)
 
 
 def _value_hint(unit: str) -> str:
     return {
-        "count": "a count is a whole number without spaces, e.g. 1579",
-        "year": "a year is written with four digits, e.g. 2021",
-        "percent": "a percentage is written 0–100 with a dot, e.g. 7.7 for 7,7 %",
-        "eur": "an amount is written in euros with a dot and at most 2 decimals, e.g. 11246951.27",
-        "date": "write the date as YYYY-MM-DD",
-        "month": "write the month as YYYY-MM",
-    }.get(unit, "give a non-empty text")
+        "count": "un nombre (count) est un entier sans espace, par exemple 1579",
+        "year": "une année s’écrit en quatre chiffres, par exemple 2021",
+        "percent": "un pourcentage s’écrit de 0 à 100 avec un point, par exemple 7.7 pour 7,7 %",
+        "eur": "un montant s’écrit en euros avec un point et au plus 2 décimales, par exemple 11246951.27",
+        "date": "écrivez la date AAAA-MM-JJ",
+        "month": "écrivez le mois AAAA-MM",
+    }.get(unit, "écrivez un texte non vide")
 
 
 def _read_series(table: Table | None, problems: list[Problem]) -> dict[str, tuple[SeriesPoint, ...]]:
@@ -523,10 +532,11 @@ def _read_series(table: Table | None, problems: list[Problem]) -> dict[str, tupl
 def _point_from_row(line: Row, problems: list[Problem]) -> SeriesPoint | None:
     row, where = line.cells, line.where
     name = row["series"].strip()
-    label = f"series {name!r}"
+    label = f"série {quoted(name)}"
     if not KEY_PATTERN.match(name):
-        problems.append(Problem(line.where_of("series"), f"series name {name!r} is not a dotted lowercase identifier",
-                                "use letters, digits and underscores separated by dots"))
+        problems.append(Problem(line.where_of("series"), f"série {quoted(name)} : un nom de série s’écrit en "
+                                "minuscules, en mots séparés par des points",
+                                "lettres, chiffres et _ séparés par des points"))
         return None
     unit = _unit_of(line, label, problems)
     provenance = _provenance(line, label, problems)
@@ -536,8 +546,8 @@ def _point_from_row(line: Row, problems: list[Problem]) -> SeriesPoint | None:
         column = "value"
         value = _parse_decimal(row["value"].strip(), unit or "count")
     except ValueError as exc:
-        problems.append(Problem(line.where_of(column), f"{label}: {exc}",
-                                "x is a date YYYY-MM-DD or a label; value a number"))
+        problems.append(Problem(line.where_of(column), f"{label} : {exc}",
+                                "x est une date AAAA-MM-JJ ou un libellé ; value un nombre"))
         return None
     if unit is None or provenance is None or not x_text:
         return None
@@ -549,14 +559,14 @@ def _sorted_points(points: list[SeriesPoint], problems: list[Problem]) -> tuple[
     dated = [isinstance(p.x, dt.date) for p in points]
     if any(dated) and not all(dated):
         odd = points[dated.index(False)] if sum(dated) > len(points) / 2 else points[dated.index(True)]
-        problems.append(Problem(odd.where, f"series {odd.series!r}: x {odd.x!r} mixes dates and labels",
-                                "a series has dates YYYY-MM-DD on every line, or labels on every line"))
+        problems.append(Problem(odd.where, f"série {quoted(odd.series)} : x {quoted(odd.x)} mélange dates et libellés",
+                                "une série a des dates AAAA-MM-JJ sur toutes ses lignes, ou des libellés sur toutes"))
         return tuple(p for p, is_date in zip(points, dated, strict=True) if is_date)
     if not all(dated):
         return tuple(points)
     ordered = sorted(points, key=lambda p: p.x)  # type: ignore[arg-type, return-value]
     for before, after in zip(ordered, ordered[1:], strict=False):
         if before.x == after.x:
-            problems.append(Problem(after.where, f"series {after.series!r}: date {after.x} repeated "
-                                    f"(also line {before.where.line})", "keep one value per date"))
+            problems.append(Problem(after.where, f"série {quoted(after.series)} : date {after.x} répétée "
+                                    f"(aussi ligne {before.where.line})", "gardez une valeur par date"))
     return tuple(ordered)

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletin.errors import BulletinError, Problem, RenderError, Where
+from bulletin.errors import BulletinError, Problem, RenderError, Where, os_reason
 
 MB = 1 << 20
 # Largest accepted input of each kind: far above real files (a 19-page layout is 40 kB, a
@@ -34,7 +34,7 @@ def check_input_file(path: Path, kind: str, error: type[BulletinError] = Bulleti
     try:
         info = path.stat()
     except OSError as exc:
-        message = "fichier introuvable" if isinstance(exc, FileNotFoundError) else f"illisible : {exc.strerror}"
+        message = "fichier introuvable" if isinstance(exc, FileNotFoundError) else f"illisible : {os_reason(exc)}"
         raise error(Problem(Where(path), message, "vérifiez le chemin")) from None
     if not stat.S_ISREG(info.st_mode):
         raise error(Problem(Where(path), "n’est pas un fichier ordinaire (dossier, tube, périphérique…)",
@@ -53,7 +53,7 @@ def read_input(path: Path, kind: str, error: type[BulletinError] = BulletinError
         with path.open("rb") as handle:
             data = handle.read(LIMITS[kind] + 1)
     except OSError as exc:
-        raise error(Problem(Where(path), f"illisible : {exc.strerror}", "vérifiez le fichier")) from None
+        raise error(Problem(Where(path), f"illisible : {os_reason(exc)}", "vérifiez le fichier")) from None
     if len(data) > LIMITS[kind]:  # it grew while being read
         raise error(Problem(Where(path), "fichier trop gros", "vérifiez qu’il s’agit du bon fichier"))
     return data
@@ -101,7 +101,7 @@ def make_folder(folder: Path, what: Path | None = None) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(Problem(Where(what or folder), f"impossible de créer le dossier {folder} : "
-                                  f"{exc.strerror}", "choisissez un emplacement où vous pouvez écrire")) from None
+                                  f"{os_reason(exc)}", "choisissez un emplacement où vous pouvez écrire")) from None
     return top
 
 
@@ -135,7 +135,8 @@ def atomic_path(output: Path) -> Iterator[Path]:
         os.replace(temporary, output)
         done = True
     except OSError as exc:
-        raise RenderError(Problem(Where(output), f"cannot write: {exc.strerror}", "choose a writable path")) from None
+        raise RenderError(Problem(Where(output), f"impossible d’écrire : {os_reason(exc)}",
+                                  "choisissez un emplacement où vous pouvez écrire")) from None
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
@@ -167,7 +168,7 @@ def _created(final: Path, make) -> Path:  # type: ignore[no-untyped-def]
     try:
         made = make()
     except OSError as exc:
-        raise RenderError(Problem(Where(final), f"impossible d’écrire : {exc.strerror}",
+        raise RenderError(Problem(Where(final), f"impossible d’écrire : {os_reason(exc)}",
                                   "choisissez un emplacement où vous pouvez écrire")) from None
     if isinstance(made, tuple):
         os.close(made[0])

@@ -15,7 +15,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from bulletin.errors import LayoutError, Problem, Where
+from bulletin.errors import LayoutError, Problem, Where, os_reason
 from bulletin.files import check_input_file
 from bulletin.theme import MIN_FONT_SIZE, OPTIONAL_FONT_STYLES, Theme
 from bulletin.typography import split_ordinals
@@ -33,8 +33,8 @@ def _register(path: Path) -> str:
     try:
         font = TTFont(path.stem, str(path))
     except (TTFError, OSError) as exc:
-        raise LayoutError(Problem(Where(path), f"cannot use this font: {exc}",
-                                  "give a TrueType (.ttf) file that allows embedding")) from None
+        raise LayoutError(Problem(Where(path), f"police inutilisable : {font_reason(exc)}",
+                                  "donnez un fichier TrueType (.ttf) qui permet l’incorporation")) from None
     except Exception:  # noqa: BLE001 - a truncated or damaged file breaks the TTF reader in many ways
         raise LayoutError(_damaged(path)) from None
     if not _tables_complete(font):
@@ -172,3 +172,15 @@ def superscript_rise(before: str, ending: str, after: str, font: str, size: floa
         nearest = plain_width(after[:1] or " ", font, size)
         rise = min(rise, 0.75 * max(plain_width(ending[-1], font, raised), nearest) - 0.05)
     return rise
+
+
+def font_reason(exc: Exception) -> str:
+    """Why ReportLab refused a font file, in French."""
+    text = str(exc).lower()
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if "postscript outlines" in text:
+        return "contours PostScript (.otf CFF) : seules les polices TrueType sont prises en charge"
+    if "embedding" in text:
+        return "la licence de la police interdit son incorporation dans un PDF"
+    return "ce n’est pas une police TrueType lisible"

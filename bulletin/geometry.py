@@ -74,7 +74,7 @@ def stack(blocks: Sequence[B], box: Box, gap: float) -> tuple[list[tuple[B, Box]
         y += measure.height + gap
     end = y - gap if blocks else box.y
     if end > box.bottom + 0.01:
-        overflows.append(Overflow(blocks[-1].spec, end - box.bottom, "the page (blocks run past the bottom margin)"))
+        overflows.append(Overflow(blocks[-1].spec, end - box.bottom, "la page (les blocs dépassent la marge du bas)"))
     return placed, overflows
 
 

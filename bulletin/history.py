@@ -99,8 +99,8 @@ def load_history(edition: Edition) -> History:
         try:
             earlier.append(load_edition(folder))
         except DataError as exc:
-            log.warning("earlier edition %s is not valid and is ignored for history (%d problems)",
-                        folder, len(exc.problems))
+            log.warning("l’édition précédente %s n’est pas valable : elle est ignorée pour l’historique "
+                        "(%d problème(s))", folder, len(exc.problems))
     return History(tuple(earlier))
 
 
@@ -216,11 +216,16 @@ def previous_edition(editions_dir: Path, month: str) -> str:
     return earlier[-1]
 
 
+def available_editions(editions_dir: Path) -> str:
+    """A hint listing the editions of ``editions_dir`` (« éditions disponibles : 2022-01, 2022-02 »)."""
+    known = ", ".join(p.name for p in edition_folders(editions_dir))
+    return f"éditions disponibles : {known}" if known else f"aucune édition dans {editions_dir} : créez-en une avec new"
+
+
 def find_edition(editions_dir: Path, month: str) -> Path:
     """The folder of edition ``month``; DataError naming the ones available if absent."""
     folder = editions_dir / month
     if not folder.is_dir():
-        known = ", ".join(p.name for p in edition_folders(editions_dir)) or "none"
-        raise DataError(Problem(Where(folder), f"no edition {month} in {editions_dir}",
-                                f"editions available: {known}"))
+        raise DataError(Problem(Where(folder), f"aucune édition {month} dans {editions_dir}",
+                                available_editions(editions_dir)))
     return folder

@@ -24,9 +24,9 @@ from typing import Any
 import yaml
 
 from bulletin.edition import (FIGURE_COLUMNS, SERIES_COLUMNS, read_edition, read_tables, usable_tables)
-from bulletin.errors import DataError, Problem, RenderError, Where, raise_if_errors
+from bulletin.errors import DataError, Problem, RenderError, Where, os_reason, raise_if_errors
 from bulletin.files import current_umask, staging_folder
-from bulletin.history import edition_folders
+from bulletin.history import available_editions, edition_folders
 from bulletin.tables import Row, Table, read_csv_table, read_xlsx_tables
 from bulletin.yamlspec import Located, load_yaml
 
@@ -98,26 +98,24 @@ def import_edition(sources: list[Path], month: str, editions_dir: Path, publishe
 def _free_target(editions_dir: Path, month: str) -> Path:
     target = editions_dir / month
     if target.exists() or target.is_symlink():
-        raise DataError(Problem(Where(target), f"edition {month} already exists; it is never overwritten",
-                                "choose another --edition, or remove the folder yourself if it is really wrong"))
+        raise DataError(Problem(Where(target), f"l’édition {month} existe déjà ; elle n’est jamais remplacée",
+                                "choisissez un autre mois, ou supprimez vous-même ce dossier s’il est vraiment faux"))
     return target
 
 
 def _edition_folder(editions_dir: Path, month: str) -> Path:
     folder = editions_dir / month
     if not (folder / "edition.yaml").is_file():
-        known = ", ".join(p.name for p in edition_folders(editions_dir)) or "aucune"
         raise DataError(Problem(Where("--onto"), f"pas d’édition {month} dans {editions_dir}",
-                                f"éditions présentes : {known}"))
+                                available_editions(editions_dir)))
     return folder
 
 
 def _earlier_edition(editions_dir: Path, month: str) -> Path:
     earlier = [p for p in edition_folders(editions_dir) if p.name < month and (p / "edition.yaml").is_file()]
     if not earlier:
-        known = ", ".join(p.name for p in edition_folders(editions_dir)) or "aucune"
         raise DataError(Problem(Where(editions_dir), f"aucune édition antérieure à {month} à recopier",
-                                f"éditions présentes : {known} ; pour une première édition, utilisez import"))
+                                f"{available_editions(editions_dir)} ; pour une première édition, utilisez import"))
     return earlier[-1]
 
 
@@ -131,7 +129,7 @@ def _publish(staging: Path, target: Path) -> None:
 
 
 def _unwritable(target: Path, exc: OSError) -> RenderError:
-    return RenderError(Problem(Where(target), f"impossible d’écrire l’édition : {exc.strerror}",
+    return RenderError(Problem(Where(target), f"impossible d’écrire l’édition : {os_reason(exc)}",
                                "libérez de la place ou choisissez un dossier où vous pouvez écrire (--editions-dir)"))
 
 
@@ -139,7 +137,8 @@ def dated_meta(path: Path, month: str, published: dt.date | None) -> str:
     """The text of edition.yaml ``path`` with ``edition:`` and ``published:`` set (comments kept)."""
     meta = load_yaml(path, DataError)
     if not isinstance(meta, Located):
-        raise DataError(Problem(Where(path), "edition.yaml must be a mapping of fields", "see docs/data-format.md"))
+        raise DataError(Problem(Where(path), "edition.yaml doit être une liste de champs « nom: valeur »",
+                                "voir docs/data-format.md"))
     values = {"edition": f'"{month}"', "published": (published or dt.date.today()).isoformat()}
     lines = path.read_text(encoding="utf-8").splitlines()
     for key, value in values.items():
@@ -210,8 +209,9 @@ def _csv_tables(sources: list[Path]) -> dict[str, Table | None]:
         table = read_csv_table(source)
         kind = "figures" if "key" in table.columns else "series" if "series" in table.columns else None
         if kind is None:
-            raise DataError(Problem(Where(source, 1), "the header has neither a 'key' column (figures) nor a 'series' "
-                                    "column (series)", f"figures: {','.join(FIGURE_COLUMNS)}"))
+            raise DataError(Problem(Where(source, 1), "l’en-tête n’a ni colonne « key » (chiffres) ni colonne "
+                                    "« series » (séries)", f"chiffres : {','.join(FIGURE_COLUMNS)} ; séries : "
+                                    f"{','.join(SERIES_COLUMNS)}"))
         if tables[kind] is not None:
             raise DataError(Problem(Where(source, 1), f"deux fichiers de {_FRENCH[kind]} : "
                                     f"{tables[kind].where.path} et {source}",  # type: ignore[union-attr]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bulletin.errors import LayoutError, Problem, Where, raise_if_errors
+from bulletin.errors import LayoutError, Problem, Where, closest, nearest, quoted, raise_if_errors
 from bulletin.templates import Piece, TemplateSyntaxError, parse_template
 from bulletin.yamlspec import Located, load_yaml
 
@@ -35,79 +35,82 @@ class Option:
 # The block registry's option table: the single source for parsing and for docs tests.
 BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
     "heading": {
-        "text": Option("template", True, doc="heading text"),
-        "level": Option("choice", default="2", choices=("1", "2"), doc="1 = page title size, 2 = sub-heading"),
+        "text": Option("template", True, doc="le texte du titre"),
+        "level": Option("choice", default="2", choices=("1", "2"), doc="1 = taille d’un titre de page, 2 = intertitre"),
     },
     "key_figure": {
-        "figure": Option("key", True, doc="figure key whose value is shown big"),
-        "label": Option("template", default=(), doc="text under the number"),
-        "label_singular": Option("template", default=(), doc="the label when the count is 0 or 1 "
-                                 "(« commune a signé sa convention »): territories have such counts"),
-        "prefix": Option("template", default=(), doc="words before the number, e.g. « plus de »"),
-        "size": Option("choice", default="large", choices=("large", "medium"), doc="size of the number"),
+        "figure": Option("key", True, doc="la clé du chiffre affiché en grand"),
+        "label": Option("template", default=(), doc="le texte sous le nombre"),
+        "label_singular": Option("template", default=(), doc="le label quand le nombre vaut 0 ou 1 "
+                                 "(« commune a signé sa convention ») : les territoires ont de tels nombres"),
+        "prefix": Option("template", default=(), doc="les mots avant le nombre, par exemple « plus de »"),
+        "size": Option("choice", default="large", choices=("large", "medium"), doc="la taille du nombre"),
         "format": Option("choice", default="exact", choices=("exact", "compact"),
-                         doc="compact: « 11,2 M€ » with the exact amount in small print"),
-        "accent": Option("color", default=None, doc="colour of the card's side bar: a theme colour name (default: the section's)"),
-        "panel": Option("bool", default=True, doc="draw the figure on a light card (false: plain)"),
-        "delta": Option("bool", default=False, doc="show the change since the previous edition (« +34 depuis janvier 2022 »)"),
-        "national": Option("template", default=(), doc="territorial editions only: a line comparing with France, "
-                           "« France : {key:national} » (not printed in the national edition)"),
+                         doc="compact : « 11,2 M€ », le montant exact en petit"),
+        "accent": Option("color", default=None, doc="la couleur du filet de la carte : un nom de couleur du thème "
+                         "(par défaut : celle de la section)"),
+        "panel": Option("bool", default=True, doc="le chiffre sur une carte claire (false : sans carte)"),
+        "delta": Option("bool", default=False, doc="l’évolution depuis l’édition précédente (« +34 depuis janvier 2022 »)"),
+        "national": Option("template", default=(), doc="éditions territoriales seulement : une ligne comparant "
+                           "avec la France, "
+                           "« France : {key:national} » (absente de l’édition nationale)"),
     },
     "text": {
-        "text": Option("template", True, doc="paragraphs; blank line = new paragraph; **bold**"),
-        "style": Option("choice", default="body", choices=("body", "lead", "small"), doc="text size"),
-        "panel": Option("bool", default=False, doc="light background box"),
+        "text": Option("template", True, doc="des paragraphes ; ligne vide = nouveau paragraphe ; **gras**"),
+        "style": Option("choice", default="body", choices=("body", "lead", "small"), doc="la taille du texte"),
+        "panel": Option("bool", default=False, doc="un encadré sur fond clair"),
     },
     "chart": {
-        "kind": Option("choice", True, choices=("line", "bar", "hbar", "donut"), doc="chart type"),
-        "height": Option("number", True, doc="height in millimetres"),
-        "title": Option("template", default=(), doc="title above the chart"),
-        "series": Option("keys", default=(), doc="line: series names from series.csv"),
-        "history": Option("keys", default=(), doc="line: figure keys drawn month by month from the earlier editions"),
-        "legend": Option("templates", default=(), doc="line: one legend label per series"),
-        "target": Option("key", default=None, doc="line: figure drawn as a dashed « cible » line"),
-        "figures": Option("figures", default=(), doc="bar/hbar/donut: list of {figure, label}"),
-        "multi_answer": Option("bool", default=False, doc="shares may sum over 100 % (several answers)"),
-        "description": Option("text", default="", doc="text alternative replacing the generated one"),
-        "table": Option("bool", default=False, doc="print the chart's numbers in a small table under it"),
-        "panel": Option("bool", default=True, doc="draw the chart on a light card, like key figures (false: plain)"),
+        "kind": Option("choice", True, choices=("line", "bar", "hbar", "donut"), doc="le type de graphique"),
+        "height": Option("number", True, doc="la hauteur en millimètres"),
+        "title": Option("template", default=(), doc="le titre au-dessus du graphique"),
+        "series": Option("keys", default=(), doc="line : des noms de séries de series.csv"),
+        "history": Option("keys", default=(), doc="line : des clés de chiffres suivis mois par mois dans les éditions précédentes"),
+        "legend": Option("templates", default=(), doc="line : un libellé de légende par série"),
+        "target": Option("key", default=None, doc="line : un chiffre tracé en ligne « cible » pointillée"),
+        "figures": Option("figures", default=(), doc="bar/hbar/donut : une liste de {figure, label}"),
+        "multi_answer": Option("bool", default=False, doc="les parts peuvent dépasser 100 % au total (plusieurs réponses)"),
+        "description": Option("text", default="", doc="une alternative textuelle à la place de celle générée"),
+        "table": Option("bool", default=False, doc="les nombres du graphique dans un petit tableau dessous"),
+        "panel": Option("bool", default=True, doc="le graphique sur une carte claire, comme les chiffres clés (false : sans carte)"),
     },
     "link": {
-        "text": Option("template", True, doc="the clickable text"),
-        "figure": Option("key", default=None, doc="figure of unit url holding the address"),
-        "url": Option("text", default=None, doc="a literal http(s) or mailto address"),
+        "text": Option("template", True, doc="le texte cliquable"),
+        "figure": Option("key", default=None, doc="un chiffre d’unité url qui donne l’adresse"),
+        "url": Option("text", default=None, doc="une adresse http(s) ou mailto écrite telle quelle"),
     },
-    "note": {"text": Option("template", True, doc="small grey note")},
+    "note": {"text": Option("template", True, doc="une petite note grise")},
     "divider": {},
     "contents": {},
-    "spacer": {"height": Option("number", True, doc="height in millimetres")},
+    "spacer": {"height": Option("number", True, doc="la hauteur en millimètres")},
     "image": {
-        "path": Option("text", True, doc="PNG or JPEG file, relative to the layout file"),
-        "height": Option("number", True, doc="height in millimetres"),
-        "alt": Option("text", True, doc="text alternative"),
+        "path": Option("text", True, doc="un fichier PNG ou JPEG, relatif au fichier de mise en page"),
+        "height": Option("number", True, doc="la hauteur en millimètres"),
+        "alt": Option("text", True, doc="l’alternative textuelle"),
     },
     "map": {  # bulletin.maps.block: a choropleth of départements or régions, drawn from the commune register
         "outlines": Option("choice", True, choices=("departements", "regions"),
-                           doc="territories drawn (their GeoJSON path comes from the configuration)"),
+                           doc="les territoires dessinés (leurs contours GeoJSON viennent de bulletin.toml)"),
         "values": Option("text", default="communes",
-                         doc="« communes »: PVD communes per territory; or a figure key declared in register.yaml"),
-        "height": Option("number", True, doc="height in millimetres (title, map, legend and credit)"),
-        "title": Option("template", default=(), doc="title above the map"),
-        "legend": Option("text", default="", doc="legend title (default: what the values count)"),
-        "classes": Option("number", default=5, doc="most classes in the legend, 2 to 7 (zero and « pas de donnée » apart)"),
+                         doc="« communes » : les communes PVD par territoire ; ou un indicateur déclaré dans register.yaml"),
+        "height": Option("number", True, doc="la hauteur en millimètres (titre, carte, légende et crédit)"),
+        "title": Option("template", default=(), doc="le titre au-dessus de la carte"),
+        "legend": Option("text", default="", doc="le titre de la légende (par défaut : ce que comptent les valeurs)"),
+        "classes": Option("number", default=5, doc="le nombre de classes au plus, de 2 à 7 (hors zéro et « pas de donnée »)"),
         "method": Option("choice", default="natural", choices=("natural", "quantiles"),
-                         doc="class bounds: natural breaks (Fisher–Jenks) or quantiles, rounded either way"),
-        "highlight": Option("bool", default=True, doc="outline the edition's territory (territorial editions)"),
-        "description": Option("text", default="", doc="text alternative replacing the generated one"),
+                         doc="les bornes des classes : seuils naturels (Fisher–Jenks) ou quantiles, arrondis"),
+        "highlight": Option("bool", default=True, doc="le contour du territoire de l’édition mis en évidence "
+                            "(éditions territoriales)"),
+        "description": Option("text", default="", doc="une alternative textuelle à la place de celle générée"),
     },
     "communes": {  # bulletin.communes: the table of the territory's communes, flowing over pages
-        "indicators": Option("indicators", default=(), doc="columns after code, name and population: list of "
-                             "{indicator, label, prefix, yes, no, empty} (an indicator of register.yaml)"),
-        "population": Option("bool", default=True, doc="show the population column"),
+        "indicators": Option("indicators", default=(), doc="les colonnes après code, nom et population : une liste de "
+                             "{indicator, label, prefix, yes, no, empty} (un indicateur de register.yaml)"),
+        "population": Option("bool", default=True, doc="affiche la colonne population"),
     },
     "row": {
-        "columns": Option("columns", True, doc="list of columns, each a list of blocks"),
-        "widths": Option("widths", default=(), doc="relative widths of the columns"),
+        "columns": Option("columns", True, doc="une liste de colonnes, chacune une liste de blocs"),
+        "widths": Option("widths", default=(), doc="les largeurs relatives des colonnes"),
     },
 }
 
@@ -134,6 +137,13 @@ class BlockSpec:
     where: Where
     columns: tuple[tuple[BlockSpec, ...], ...] = ()
     editions: str = ""  # "national" (national_only: true), "territorial" (territorial_only: true), '' = both
+    lines: Mapping[str, int] = field(default_factory=dict)  # option name (or "figures/<key>") -> its line
+    broken: frozenset[str] = frozenset()  # options reported as wrong or misspelt: at their default, not checked again
+
+    def where_of(self, option: str) -> Where:
+        """The line of one option (or of a chart's item "figures/<key>"), else of the block."""
+        line = self.lines.get(option) or self.lines.get(option.split("/")[0])
+        return Where(self.where.path, line) if line else self.where
 
     def walk(self) -> list[BlockSpec]:
         """This block and every block nested in it, in reading order."""
@@ -248,16 +258,16 @@ def read_layout(path: Path) -> tuple[LayoutSpec, list[Problem]]:
     _check_unique_ids(path, layout.blocks(), problems)
     for name in data:
         if name not in LAYOUT_KEYS:
-            problems.append(Problem(Where(path, data.line_of(name)), f"clé inconnue « {name} » dans la mise en page",
-                                    f"clés possibles : {', '.join(LAYOUT_KEYS)}"))
+            problems.append(Problem(Where(path, data.line_of(name)), f"clé inconnue {quoted(name)} dans la mise en page",
+                                    nearest(name, LAYOUT_KEYS, f"clés possibles : {', '.join(LAYOUT_KEYS)}")))
     return layout, problems
 
 
 LAYOUT_KEYS = ("document", "cover", "sections", "pages", "back")
 COVER_OPTIONS: dict[str, Option] = {
-    "title": Option("template", default=(), doc="the big title (default: the document's title)"),
-    "subtitle": Option("template", default=(), doc="a line above the title, e.g. the programme's name"),
-    "publisher": Option("text", default="", doc="who publishes, printed at the bottom of the cover and of the back page"),
+    "title": Option("template", default=(), doc="le grand titre (par défaut : le titre du document)"),
+    "subtitle": Option("template", default=(), doc="une ligne au-dessus du titre, par exemple le nom du programme"),
+    "publisher": Option("text", default="", doc="l’éditeur, imprimé en bas de la couverture et de la quatrième"),
 }
 LOGO_KEYS = ("path", "alt", "height")
 
@@ -342,8 +352,8 @@ def _back(path: Path, data: Located, problems: list[Problem]) -> BackSpec | None
 def _unknown_keys(path: Path, raw: Located, known: tuple[str, ...], what: str, problems: list[Problem]) -> None:
     for name in raw:
         if name not in known:
-            problems.append(Problem(Where(path, raw.line_of(name)), f"{what} : clé inconnue « {name} »",
-                                    f"clés possibles : {', '.join(known)}"))
+            problems.append(Problem(Where(path, raw.line_of(name)), f"{what} : clé inconnue {quoted(name)}",
+                                    nearest(name, known, f"clés possibles : {', '.join(known)}")))
 
 
 SECTION_KEYS = ("title", "accent", "new_page", "national_only", "territorial_only", "blocks")
@@ -389,8 +399,8 @@ def _section(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | Non
         return None
     for name in raw:
         if name not in SECTION_KEYS:
-            problems.append(Problem(Where(path, raw.line_of(name)), f"option de section inconnue « {name} »",
-                                    f"options possibles : {', '.join(SECTION_KEYS)}"))
+            problems.append(Problem(Where(path, raw.line_of(name)), f"option de section inconnue {quoted(name)}",
+                                    nearest(name, SECTION_KEYS, f"options possibles : {', '.join(SECTION_KEYS)}")))
     new_page = raw.get("new_page", False)
     if not isinstance(new_page, bool):
         problems.append(Problem(Where(path, raw.line_of("new_page")), "« new_page: » vaut true ou false", ""))
@@ -404,8 +414,8 @@ def _section(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | Non
 def _legacy_pages(path: Path, data: Located, problems: list[Problem]) -> tuple[SectionSpec, ...]:
     pages = data.get("pages")
     if not isinstance(pages, list) or not pages:
-        problems.append(Problem(Where(path, data.line_of("pages")), "'pages:' must be a non-empty list",
-                                "list the pages, each with section: and blocks:"))
+        problems.append(Problem(Where(path, data.line_of("pages")), "« pages: » doit être une liste non vide",
+                                "listez les pages, chacune avec section: et blocks:"))
         return ()
     sections: list[SectionSpec] = []
     for raw in pages:
@@ -420,8 +430,8 @@ def _legacy_pages(path: Path, data: Located, problems: list[Problem]) -> tuple[S
 def _page(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | None:
     if not isinstance(raw, Located) or "section" not in raw or not isinstance(raw.get("blocks"), list):
         line = raw.line if isinstance(raw, Located) else None
-        problems.append(Problem(Where(path, line), "a page needs 'section:' and a 'blocks:' list",
-                                "see docs/layout-reference.md"))
+        problems.append(Problem(Where(path, line), "une page a besoin de « section: » et d’une liste « blocks: »",
+                                "voir docs/layout-reference.md"))
         return None
     blocks = tuple(b for b in (_block(path, item, problems) for item in raw["blocks"]) if b is not None)
     return SectionSpec(str(raw["section"]), str(raw.get("accent", "blue")), blocks, Where(path, raw.line),
@@ -430,54 +440,81 @@ def _page(path: Path, raw: Any, problems: list[Problem]) -> SectionSpec | None:
 
 def _block(path: Path, raw: Any, problems: list[Problem]) -> BlockSpec | None:
     if not isinstance(raw, Located):
-        problems.append(Problem(Where(path), f"a block must be a mapping, not {raw!r}", "write type: and id:"))
+        problems.append(Problem(Where(path), f"un bloc est une liste d’options « nom: valeur », pas {quoted(raw)}",
+                                "écrivez type: et id:"))
         return None
     where = Where(path, raw.line)
     kind, block_id = str(raw.get("type", "")), str(raw.get("id", ""))
     if kind not in BLOCK_OPTIONS:
-        problems.append(Problem(Where(path, raw.line_of("type")), f"unknown block type {kind!r}",
-                                f"use one of: {', '.join(sorted(BLOCK_OPTIONS))}"))
+        problems.append(Problem(Where(path, raw.line_of("type")), f"type de bloc inconnu {quoted(kind)}",
+                                nearest(kind, BLOCK_OPTIONS, f"types possibles : {', '.join(sorted(BLOCK_OPTIONS))}")))
         return None
     if not ID_PATTERN.match(block_id):
-        problems.append(Problem(where, f"{kind} block without a valid id ({block_id!r})",
-                                "give it id: made of letters, digits and dashes"))
-    options = _options(path, raw, kind, block_id, problems)
+        problems.append(Problem(where, f"bloc {kind} sans id valable ({quoted(block_id)})",
+                                "donnez-lui un id: fait de lettres, de chiffres et de tirets, commençant par une lettre"))
+    broken: set[str] = set()
+    options = _options(path, raw, kind, block_id, problems, broken=broken)
     columns = _columns(path, raw, problems) if kind == "row" else ()
     return BlockSpec(kind, block_id, MappingProxyType(options), where, columns,
-                     _editions(path, raw, f"bloc « {block_id} »", problems))
+                     _editions(path, raw, f"bloc « {block_id} »", problems), _option_lines(raw), frozenset(broken))
+
+
+def _option_lines(raw: Located) -> MappingProxyType[str, int]:
+    """The line of each option, and of each item of a chart's ``figures:`` list (« figures/<key> »)."""
+    lines = {str(name): line for name, line in raw.key_lines.items()}
+    items = raw.get("figures")
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Located) and isinstance(item.get("figure"), str):
+            lines.setdefault(f"figures/{item['figure']}", item.line)
+    return MappingProxyType(lines)
 
 
 def _options(path: Path, raw: Located, kind: str, block_id: str, problems: list[Problem],
-             table: dict[str, Option] | None = None) -> dict[str, Any]:
+             table: dict[str, Option] | None = None, broken: set[str] | None = None) -> dict[str, Any]:
+    """The options of a block, converted; ``broken`` receives the names of those that were wrong or
+    misspelt, which stand at their default and are reported once, here (not again as a consequence)."""
     table = BLOCK_OPTIONS[kind] if table is None else table
-    for name in raw:
-        if name not in table and name not in ("type", "id", *EDITION_KEYS):
-            problems.append(Problem(Where(path, raw.line_of(name)), f"block {block_id!r}: unknown option {name!r} for {kind}",
-                                    f"valid options: {', '.join(table) or 'none'}"))
+    broken = set() if broken is None else broken
+    broken |= _unknown_options(path, raw, kind, block_id, table, problems)
     options: dict[str, Any] = {}
     for name, option in table.items():
         if name not in raw:
-            if option.required:
-                problems.append(Problem(Where(path, raw.line), f"block {block_id!r}: missing option {name!r}",
-                                        f"{kind} needs {name}: ({option.doc})"))
+            if option.required and name not in broken:
+                problems.append(Problem(Where(path, raw.line), f"bloc {quoted(block_id)} : option {quoted(name)} "
+                                        "manquante", f"un bloc {kind} a besoin de {name}: ({option.doc})"))
             options[name] = option.default
             continue
-        options[name] = _convert(path, raw, name, option, block_id, problems)
+        options[name] = _convert(path, raw, name, option, block_id, problems, broken)
     return options
 
 
-def _convert(path: Path, raw: Located, name: str, option: Option, block_id: str, problems: list[Problem]) -> Any:
+def _unknown_options(path: Path, raw: Located, kind: str, block_id: str, table: dict[str, Option],
+                     problems: list[Problem]) -> set[str]:
+    """Report the options the block type does not have; return the known names they look like."""
+    meant = set()
+    for name in raw:
+        if name not in table and name not in ("type", "id", *EDITION_KEYS):
+            problems.append(Problem(Where(path, raw.line_of(name)), f"bloc {quoted(block_id)} : option inconnue "
+                                    f"{quoted(name)} pour {kind}",
+                                    nearest(str(name), table, f"options possibles : {', '.join(table) or 'aucune'}")))
+            meant.add(closest(str(name), table) or "")
+    return meant - {""}
+
+
+def _convert(path: Path, raw: Located, name: str, option: Option, block_id: str, problems: list[Problem],
+             broken: set[str]) -> Any:
     value, where = raw[name], Where(path, raw.line_of(name))
     try:
         return _CONVERTERS[option.kind](value, option)
     except (TypeError, ValueError) as exc:
-        problems.append(Problem(where, f"block {block_id!r}: option {name!r}: {exc}", option.doc))
+        problems.append(Problem(where, f"bloc {quoted(block_id)} : option {quoted(name)} : {exc}", option.doc))
+        broken.add(name)
         return option.default
 
 
 def _as_template(value: Any, option: Option) -> tuple[Piece, ...]:
     if not isinstance(value, str):
-        raise TypeError("expected a text")
+        raise TypeError("un texte est attendu")
     try:
         return parse_template(value)
     except TemplateSyntaxError as exc:
@@ -486,60 +523,62 @@ def _as_template(value: Any, option: Option) -> tuple[Piece, ...]:
 
 def _as_choice(value: Any, option: Option) -> str:
     if str(value) not in option.choices:
-        raise ValueError(f"{value!r} is not one of {', '.join(option.choices)}")
+        close = nearest(str(value), option.choices)
+        raise ValueError(f"{quoted(value)} n’est pas l’un de : {', '.join(option.choices)}"
+                         + (f" ; {close}" if close else ""))
     return str(value)
 
 
 def _as_number(value: Any, option: Option) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ValueError(f"{value!r} is not a positive number")
+        raise ValueError(f"{quoted(value)} n’est pas un nombre positif")
     return float(value)
 
 
 def _as_bool(value: Any, option: Option) -> bool:
     if not isinstance(value, bool):
-        raise TypeError("expected true or false")
+        raise TypeError("true ou false est attendu")
     return value
 
 
 def _as_text(value: Any, option: Option) -> str:
     if not isinstance(value, str):
-        raise TypeError("expected a text")
+        raise TypeError("un texte est attendu")
     return value
 
 
 def _as_strings(value: Any, option: Option) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError("expected a list of texts")
+        raise TypeError("une liste de textes est attendue")
     return tuple(value)
 
 
 def _as_templates(value: Any, option: Option) -> tuple[tuple[Piece, ...], ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError("expected a list of texts")
+        raise TypeError("une liste de textes est attendue")
     return tuple(_as_template(item, option) for item in value)
 
 
 def _as_figures(value: Any, option: Option) -> tuple[tuple[str, tuple[Piece, ...]], ...]:
     if not isinstance(value, list) or not value:
-        raise TypeError("expected a list of {figure: key, label: text}")
+        raise TypeError("une liste de {figure: clé, label: texte} est attendue")
     items = []
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("figure"), str):
-            raise TypeError(f"{item!r} should be {{figure: key, label: text}}")
+            raise TypeError(f"{quoted(item)} devrait être {{figure: clé, label: texte}}")
         label = item.get("label", item["figure"])
         if not isinstance(label, str):
-            raise TypeError(f"the label of {item['figure']!r} must be a text")
+            raise TypeError(f"le label de {quoted(item['figure'])} doit être un texte")
         try:
             items.append((item["figure"], parse_template(label)))
         except TemplateSyntaxError as exc:
-            raise ValueError(f"label of {item['figure']!r}: {exc}") from None
+            raise ValueError(f"label de {quoted(item['figure'])} : {exc}") from None
     return tuple(items)
 
 
 def _as_widths(value: Any, option: Option) -> tuple[float, ...]:
     if not isinstance(value, list) or not all(isinstance(v, (int, float)) and v > 0 for v in value):
-        raise TypeError("expected a list of positive numbers")
+        raise TypeError("une liste de nombres positifs est attendue")
     return tuple(float(v) for v in value)
 
 
@@ -573,14 +612,14 @@ _CONVERTERS = {
 def _columns(path: Path, raw: Located, problems: list[Problem]) -> tuple[tuple[BlockSpec, ...], ...]:
     columns = raw.get("columns")
     if not isinstance(columns, list) or not all(isinstance(c, list) for c in columns):
-        problems.append(Problem(Where(path, raw.line_of("columns")), "row: columns must be a list of lists of blocks",
-                                "write columns: then '- - type: …' for each column"))
+        problems.append(Problem(Where(path, raw.line_of("columns")), "row : columns doit être une liste de listes de "
+                                "blocs", "écrivez columns: puis « - - type: … » pour chaque colonne"))
         return ()
     parsed = tuple(tuple(b for b in (_block(path, item, problems) for item in col) if b) for col in columns)
     widths = raw.get("widths")
     if widths is not None and isinstance(widths, list) and len(widths) != len(parsed):
-        problems.append(Problem(Where(path, raw.line_of("widths")), f"row has {len(parsed)} columns but {len(widths)} widths",
-                                "give one width per column"))
+        problems.append(Problem(Where(path, raw.line_of("widths")), f"row : {len(parsed)} colonne(s) mais "
+                                f"{len(widths)} largeur(s)", "donnez une largeur par colonne"))
     return parsed
 
 
@@ -588,6 +627,6 @@ def _check_unique_ids(path: Path, blocks: list[BlockSpec], problems: list[Proble
     seen: dict[str, int | None] = {}
     for block in blocks:
         if block.id in seen:
-            problems.append(Problem(block.where, f"duplicate block id {block.id!r} (first at line {seen[block.id]})",
-                                    "give every block its own id"))
+            problems.append(Problem(block.where, f"id de bloc {quoted(block.id)} en double (déjà ligne "
+                                    f"{seen[block.id]})", "donnez à chaque bloc son propre id"))
         seen.setdefault(block.id, block.where.line)

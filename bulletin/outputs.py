@@ -14,7 +14,7 @@ from pathlib import Path
 from bulletin.errors import BulletinError, Problem, Where
 
 EDITION_MARK = "edition.yaml"  # a folder holding it is an edition: nothing is written inside it
-ARCHIVE_MARK = "catalogue.sqlite3"  # a folder holding it is an archive
+ARCHIVE_MARKS = ("catalogue.sqlite3", "manifest.json")  # a folder holding one is an archive, or an archived edition
 
 
 def real(path: Path) -> Path:
@@ -28,7 +28,7 @@ def real(path: Path) -> Path:
 def refuse_unsafe_output(output: Path, inputs: Iterable[Path], option: str, archive_dir: Path | None) -> None:
     """Raise if ``output`` is one of ``inputs``, or lies inside an edition folder or the archive."""
     refuse_over_inputs(output, inputs, option)
-    refuse_inside_archive(output, option, archive_dir)
+    refuse_inside_archive(output, archive_dir, option)
 
 
 def refuse_over_inputs(output: Path, inputs: Iterable[Path], option: str) -> None:
@@ -45,15 +45,19 @@ def refuse_over_inputs(output: Path, inputs: Iterable[Path], option: str) -> Non
                                         "par exemple dans out/"))
 
 
-def refuse_inside_archive(output: Path, option: str, archive_dir: Path | None) -> None:
-    """Raise if ``output`` is, or lies inside, the archive folder (or any folder holding a catalogue)."""
+def refuse_inside_archive(output: Path, archive_dir: Path | None, option: str = "") -> None:
+    """Raise if ``output`` is, or lies inside, the archive folder, any folder holding a catalogue (another
+    archive) or an archived edition's folder (it holds a manifest): the next ``archive verify`` would find
+    the file. The error is located at ``option`` when the output comes from one, else at the output."""
     target = real(output)
     archive = real(archive_dir) if archive_dir else None
-    for folder in (target, *target.parents):
-        if folder == archive or (folder / ARCHIVE_MARK).is_file():
-            raise BulletinError(Problem(Where(option), f"{output} est dans l’archive {folder}, qui ne change que "
-                                        "par la commande archive", "écrivez la sortie ailleurs, "
-                                        "par exemple dans out/"))
+    folders = (target, *target.parents)
+    for folder in ([archive] if archive in folders else []) + [f for f in folders if f != archive]:
+        if folder == archive or any((folder / mark).is_file() for mark in ARCHIVE_MARKS):
+            what = f"{output} est" if option else "ce dossier est"
+            raise BulletinError(Problem(Where(option or output), f"{what} dans l’archive {folder}, qui ne change que "
+                                        "par la commande archive (archive verify le signalerait)",
+                                        "écrivez ailleurs, par exemple dans out/"))
 
 
 def input_files(edition_folder: Path, layout_path: Path, theme_path: Path, fonts: Iterable[Path],

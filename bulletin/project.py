@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.errors import BulletinError, Problem, Where
+from bulletin.errors import BulletinError, Problem, Where, os_reason
 from bulletin.files import current_umask, read_input, staging_folder
 
 PROJECT_FILE = "bulletin.toml"
@@ -106,8 +106,10 @@ def load_project(path: Path) -> Project:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"at line (\d+)", str(exc))
-        raise ProjectError(Problem(Where(path, int(line[1]) if line else None), f"TOML invalide : {exc}",
+        line = re.search(r"at line (\d+), column (\d+)", str(exc))
+        where = Where(path, int(line[1]) if line else None)
+        column = f", colonne {line[2]}" if line else ""
+        raise ProjectError(Problem(where, f"syntaxe TOML invalide{column}{_toml_reason(str(exc))}",
                                    'écrivez chaque réglage sous la forme nom = "chemin"')) from None
     problems = [p for key, value in data.items() if (p := _setting_problem(path, text, key, value))]
     if problems:
@@ -117,6 +119,16 @@ def load_project(path: Path) -> Project:
     defaults = {"editions": root / "data" / "editions", "layout": root / "layouts" / "pvd-chiffres-cles.yaml",
                 "mail": root / "layouts" / "pvd-mail.yaml", "out": root / "out", "archive": root / "archive"}
     return Project(root=root, file=path, **{**defaults, **paths})
+
+
+def _toml_reason(english: str) -> str:
+    """What the TOML reader found, in French."""
+    for found, french in (("Invalid value", "une valeur, entre guillemets, est attendue"),
+                          ("Cannot overwrite", "réglage écrit deux fois"), ("Illegal character", "caractère interdit "
+                          "(guillemet jamais fermé ?)"), ("Expected ']'", "crochet « ] » manquant")):
+        if found in english:
+            return f" : {french}"
+    return ""
 
 
 def _shown(folder: Path) -> Path:
@@ -187,6 +199,6 @@ def init_project(target: Path) -> list[Path]:
                 target.rmdir()
             staging.rename(target)
         except OSError as exc:
-            raise ProjectError(Problem(Where(target), f"impossible d’écrire le projet : {exc.strerror}",
+            raise ProjectError(Problem(Where(target), f"impossible d’écrire le projet : {os_reason(exc)}",
                                        "choisissez un dossier où vous pouvez écrire")) from None
     return [target / PROJECT_FILE, *(target / path for path in files)]

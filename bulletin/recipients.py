@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.errors import DataError, Problem, Where, raise_if_errors
+from bulletin.errors import DataError, Problem, Where, os_reason, raise_if_errors
 from bulletin.register.territories import parse_territory
 from bulletin.tables import Row, read_csv_table
 
@@ -145,7 +145,7 @@ def _check_file(path: Path) -> None:
     try:
         info = path.stat()
     except OSError as exc:
-        raise DataError(Problem(Where(path), f"fichier des destinataires illisible : {exc.strerror}",
+        raise DataError(Problem(Where(path), f"fichier des destinataires illisible : {os_reason(exc)}",
                                 "indiquez le bon fichier avec --recipients")) from None
     if not path.is_file():
         raise DataError(Problem(Where(path), "n’est pas un fichier ordinaire", "indiquez un fichier CSV"))

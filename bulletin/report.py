@@ -1,9 +1,11 @@
-"""Present the changes between two editions as a readable table, CSV or JSON.
+"""Present the changes between two editions as a readable table, CSV or JSON, and the problems
+``check`` found as JSON.
 
 Input: :class:`~bulletin.history.Change` rows. Output: text for the terminal (French figures,
 changes of percentages in points, aligned columns) or machine-readable CSV / JSON (numbers as
 numbers, ISO dates). CSV cells that a spreadsheet would run as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return, and not a plain number) are prefixed with ``'``.
+Input: :class:`~bulletin.errors.Problem` objects. Output: a JSON document (:func:`render_problems`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 import re
 from decimal import Decimal
 
+from bulletin.errors import Problem
 from bulletin.history import Change, signed_change
 from bulletin.typography import format_value, fr_date
 
@@ -126,3 +129,36 @@ def _variation(change: Change) -> str:
     if delta is None:
         return ""
     return signed_change(delta, change.unit).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+# The words before « name » that say what a message is about, most specific first.
+_NAMED = ("clé", "série", "chiffre", "option", "réglage", "colonne", "champ", "bloc", "feuille")
+
+
+def problem_key(problem: Problem) -> str | None:
+    """The figure key (or series, option, setting, column, block id) a message names first, if any."""
+    if str(problem.where.path).startswith("--"):
+        return str(problem.where.path)
+    for word in _NAMED:
+        match = re.search(word + r"s? « ([^»]*) »", problem.message)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _problem_record(problem: Problem) -> dict[str, object]:
+    where = problem.where
+    return {"severity": "warning" if problem.warning else "error", "file": str(where.path) or None,
+            "line": where.line, "sheet": where.sheet, "cell": where.cell, "key": problem_key(problem),
+            "message": problem.message, "hint": problem.hint or None}
+
+
+def render_problems(problems: list[Problem], edition: str | None, layout: str | None) -> str:
+    """The problems ``check`` found as one JSON document: each problem, then the counts."""
+    import json  # only for check --format json: kept off the build's imports
+
+    records = [_problem_record(p) for p in problems]
+    errors = sum(1 for p in problems if not p.warning)
+    document = {"ok": errors == 0, "edition": edition, "layout": layout, "problems": records,
+                "summary": {"errors": errors, "warnings": len(problems) - errors}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

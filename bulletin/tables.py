@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import DataError, Problem, Where
+from bulletin.errors import DataError, Problem, Where, quoted
 from bulletin.files import check_input_file, read_input
 
 SPACES = " \u00a0\u202f"  # a space, a no-break space, a narrow no-break space (French Excel groups digits with them)
@@ -71,9 +71,23 @@ def read_csv_table(path: Path) -> Table:
             records.append((reader.line_num, record))
     except csv.Error as exc:  # the record starts on the line after the last good one (an open quote spans lines)
         start = records[-1][0] + 1 if records else 1
-        raise DataError(Problem(Where(path, start), f"malformed CSV: {exc}",
-                                "check the quotes: a quoted cell must end with a quote before the separator")) from None
+        raise DataError(Problem(Where(path, start), f"CSV mal formé : {_csv_error(exc)}",
+                                "vérifiez les guillemets : une cellule entre guillemets se ferme par un guillemet "
+                                "avant le séparateur")) from None
     return _table(Where(path), records, "csv-fr" if french else "csv", french)
+
+
+CSV_ERRORS = {"unexpected end of data": "guillemet ouvert jamais fermé",
+              "expected after": "caractère après un guillemet fermant",
+              "field larger than field limit": "cellule trop longue",
+              "line contains nul": "octet nul dans la ligne",
+              "new-line character seen in unquoted field": "retour à la ligne isolé hors guillemets"}
+
+
+def _csv_error(exc: Exception) -> str:
+    """What Python's CSV reader found, in French."""
+    text = str(exc).lower()
+    return next((french for english, french in CSV_ERRORS.items() if english in text), "ligne illisible")
 
 
 def _decode(path: Path) -> tuple[str, str]:
@@ -95,7 +109,8 @@ def _decode(path: Path) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
-        raise DataError(Problem(Where(path), "neither UTF-8 nor Windows-1252 text", "save the file as CSV UTF-8")) from None
+        raise DataError(Problem(Where(path), "ce n’est un texte ni UTF-8 ni Windows-1252",
+                                "enregistrez le fichier en « CSV UTF-8 »")) from None
 
 
 def _stray_byte(path: Path, data: bytes, offset: int) -> Problem:
@@ -118,7 +133,7 @@ def _table(where: Where, records: list[tuple[int, list[str]]], dialect: str, fre
            letters: Mapping[str, str] | None = None) -> Table:
     records = [(line, record) for line, record in records if any(cell.strip() for cell in record)]
     if not records:
-        raise DataError(Problem(where, "the file is empty", "write the header line and one line per figure"))
+        raise DataError(Problem(where, "le fichier est vide", "écrivez la ligne d’en-tête, puis une ligne par chiffre"))
     columns = tuple(cell.strip().lower() for cell in records[0][1])
     column_letters = {name: letter for name, letter in (letters or {}).items() if name in columns}
     rows = []
@@ -155,8 +170,8 @@ def read_xlsx_tables(path: Path, sheets: tuple[str, ...] = ("figures", "series")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise DataError(Problem(Where(path), f"not a readable .xlsx workbook ({type(exc).__name__})",
-                                "save it from Excel or LibreOffice as .xlsx")) from None
+        raise DataError(Problem(Where(path), f"classeur .xlsx illisible ({type(exc).__name__})",
+                                "enregistrez-le depuis Excel ou LibreOffice au format .xlsx")) from None
     try:
         found = _sheet_names(path, workbook.sheetnames, sheets, required)
         tables: dict[str, Table | None] = dict.fromkeys(sheets)
@@ -182,9 +197,9 @@ def _sheet_names(path: Path, present: list[str], wanted: tuple[str, ...], requir
             found[name] = matches[0]
     missing = [name for name in wanted if name not in found]
     if (missing and required) or not found:
-        raise DataError(Problem(Where(path), f"missing sheet(s) {', '.join(map(repr, missing))}; "
-                                f"found {', '.join(map(repr, present))}",
-                                f"name the sheets {' and '.join(wanted)}"))
+        raise DataError(Problem(Where(path), f"feuille(s) manquante(s) : {', '.join(map(quoted, missing))} ; "
+                                f"le classeur a : {', '.join(map(quoted, present))}",
+                                f"nommez les feuilles {' et '.join(wanted)}"))
     return found
 
 
@@ -201,8 +216,8 @@ def check_workbook_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise DataError(Problem(Where(path), "not a readable .xlsx workbook (not a zip archive)",
-                                "save it from Excel or LibreOffice as .xlsx")) from None
+        raise DataError(Problem(Where(path), "classeur .xlsx illisible (ce n’est pas une archive zip)",
+                                "enregistrez-le depuis Excel ou LibreOffice au format .xlsx")) from None
     total = sum(part.file_size for part in parts)
     greedy = [part for part in parts if part.file_size > MB and part.file_size > MAX_RATIO * max(part.compress_size, 1)]
     if total > MAX_UNPACKED or greedy or len(parts) > 10_000:

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bulletin.errors import nearest, quoted
+
 STYLES = ("compact", "month", "bare", "national")
 NATIONAL = "national"  # {key:national}: the national edition's value of the key (« France : 96 % »)
 _SLOT = re.compile(r"\{\{|\}\}|\*\*|\{([^{}]*)\}")
@@ -48,14 +50,14 @@ def parse_template(template: str) -> tuple[Piece, ...]:
             pieces.append(_reference(match.group(1), bold))
     rest = template[position:]
     if "{" in rest or "}" in rest:
-        raise TemplateSyntaxError(f"unbalanced brace in {rest!r}: write {{{{ or }}}} for a literal brace")
+        raise TemplateSyntaxError(f"accolade seule dans {quoted(rest)} : écrivez {{{{ ou }}}} pour une accolade")
     _add_text(pieces, rest, bold)
     return tuple(pieces)
 
 
 def _add_text(pieces: list[Piece], text: str, bold: bool) -> None:
     if "}" in text or "{" in text:
-        raise TemplateSyntaxError(f"unbalanced brace in {text!r}: write {{{{ or }}}} for a literal brace")
+        raise TemplateSyntaxError(f"accolade seule dans {quoted(text)} : écrivez {{{{ ou }}}} pour une accolade")
     if text:
         pieces.append(Piece(text=text, bold=bold))
 
@@ -63,11 +65,18 @@ def _add_text(pieces: list[Piece], text: str, bold: bool) -> None:
 def _reference(slot: str, bold: bool) -> Piece:
     match = _REF.match(slot.strip())
     if not match:
-        raise TemplateSyntaxError(f"{{{slot}}} is not a figure reference: write {{section.key}} or {{section.key:style}}")
+        raise TemplateSyntaxError(f"{{{slot}}} n’est pas une référence à un chiffre : écrivez {{section.cle}} ou "
+                                  "{section.cle:style}")
     key, style = match.group(1), match.group(2)
     if style is not None and style not in STYLES:
-        raise TemplateSyntaxError(f"{{{slot}}}: unknown style {style!r}; use one of {', '.join(STYLES)}")
+        raise TemplateSyntaxError(f"{{{slot}}} : style inconnu {quoted(style)} ; styles possibles : "
+                                  f"{', '.join(STYLES)}" + _nearest(style, STYLES))
     return Piece(key=key, style=style, bold=bold)
+
+
+def _nearest(name: str, choices: tuple[str, ...]) -> str:
+    close = nearest(name, choices)
+    return f" ; {close}" if close else ""
 
 
 def is_template(value: object) -> bool:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from bulletin.errors import LayoutError, Problem, Where, raise_if_errors
+from bulletin.errors import LayoutError, Problem, Where, closest, nearest, quoted, raise_if_errors
 from bulletin.yamlspec import Located, load_yaml
 
 MM = 72 / 25.4  # points per millimetre
@@ -74,7 +74,8 @@ def load_theme(path: Path, fonts_dir: Path | None = None) -> Theme:
     """Read and validate the theme at ``path``; ``fonts_dir`` overrides the theme's font folder."""
     data = load_yaml(path)
     if not isinstance(data, Located):
-        raise LayoutError(Problem(Where(path), "a theme is a mapping with page, fonts, colors, sizes"))
+        raise LayoutError(Problem(Where(path), "un thème regroupe des réglages page, fonts, colors, sizes",
+                                  "voyez layouts/themes/pvd.yaml"))
     problems: list[Problem] = []
     page = _page(path, _section(path, data, "page", problems), problems)
     fonts = _fonts(path, _section(path, data, "fonts", problems), fonts_dir, problems)
@@ -83,7 +84,8 @@ def load_theme(path: Path, fonts_dir: Path | None = None) -> Theme:
     for name in palette:
         if name not in colors:
             problems.append(Problem(Where(path, data.line_of("chart_palette")),
-                                    f"chart_palette names unknown colour {name!r}", "define it under colors:"))
+                                    f"chart_palette nomme une couleur inconnue : {quoted(name)}",
+                                    nearest(name, colors, "définissez-la sous colors:")))
     sizes = _sizes(path, _section(path, data, "sizes", problems), problems)
     spacing = _section(path, data, "spacing", problems)
     gaps = [_number(path, spacing, name, default, problems, high) for name, default, high
@@ -128,13 +130,15 @@ def _number(path: Path, data: Located, name: str, default: float, problems: list
 def _page(path: Path, data: Located, problems: list[Problem]) -> PageGeometry:
     size = str(data.get("size", "A4"))
     if size not in PAGE_SIZES:
-        problems.append(Problem(Where(path, data.line_of("size")), f"unknown page size {size!r}", "use A4"))
+        problems.append(Problem(Where(path, data.line_of("size")), f"format de page inconnu {quoted(size)}",
+                                "écrivez A4"))
         size = "A4"
     width, height = PAGE_SIZES[size]
     names = ("margin_left", "margin_right", "margin_top", "margin_bottom", "header_height", "footer_height")
     values = [_number(path, data, name, 12, problems, 100) * MM for name in names]
     if min(values[:4]) < 5 * MM:
-        problems.append(Problem(Where(path, data.line), "margins must be at least 5 mm", "office printers clip less"))
+        problems.append(Problem(Where(path, data.line), "les marges doivent faire au moins 5 mm",
+                                "les imprimantes de bureau coupent moins que cela"))
     return PageGeometry(width, height, *values)
 
 
@@ -149,13 +153,14 @@ def _fonts(path: Path, data: Located, fonts_dir: Path | None, problems: list[Pro
         if not name and style in OPTIONAL_FONT_STYLES:
             continue
         if not name:
-            problems.append(Problem(Where(path, data.line), f"fonts: no {style!r} font file", "name a .ttf file"))
+            problems.append(Problem(Where(path, data.line), f"fonts : aucun fichier de police {quoted(style)}",
+                                    "nommez un fichier .ttf"))
             continue
         found = [(folder / str(name)).resolve() for folder in folders if (folder / str(name)).is_file()]
         if not found:
-            problems.append(Problem(Where(path, data.line_of(style)), f"font file {name} not found in "
+            problems.append(Problem(Where(path, data.line_of(style)), f"fichier de police {name} introuvable dans "
                                     f"{', '.join(str(f) for f in folders)}",
-                                    "put the TTF there, or point --fonts-dir at the folder holding it"))
+                                    "placez-y le fichier TTF, ou indiquez son dossier avec --fonts-dir"))
             continue
         files[style] = found[0]
     return files
@@ -165,26 +170,41 @@ def _colors(path: Path, data: Located, problems: list[Problem]) -> dict[str, str
     colors: dict[str, str] = {}
     for name, value in data.items():
         if not HEX_COLOR.match(str(value)):
-            problems.append(Problem(Where(path, data.line_of(name)), f"colour {name!r} is {value!r}",
-                                    "write colours as #RRGGBB"))
+            problems.append(Problem(Where(path, data.line_of(name)), f"la couleur {quoted(name)} vaut {quoted(value)}",
+                                    "écrivez les couleurs #RRGGBB"))
             continue
         colors[str(name)] = str(value).upper()
     for required in ("primary", "text", "muted", "panel", "rule", "blue"):
         if required not in colors:
-            problems.append(Problem(Where(path, data.line), f"missing colour {required!r}", "add it under colors:"))
+            problems.append(Problem(Where(path, data.line), f"couleur manquante : {quoted(required)}",
+                                    "ajoutez-la sous colors:"))
     return colors
 
 
 def _sizes(path: Path, data: Located, problems: list[Problem]) -> dict[str, float]:
     sizes: dict[str, float] = {}
+    misspelt = _unknown_sizes(path, data, problems)
     for name in SIZE_NAMES:
         value = data.get(name)
+        if name not in data and name in misspelt:
+            continue  # reported once, as the misspelt name
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not value <= 200:  # NaN too
-            problems.append(Problem(Where(path, data.line_of(name)), f"sizes: {name!r} missing or not a number",
-                                    "give a font size in points"))
+            problems.append(Problem(Where(path, data.line_of(name)), f"sizes : {quoted(name)} manque ou n’est pas "
+                                    "un nombre", "donnez une taille de police en points"))
             continue
         if value < MIN_FONT_SIZE:
-            problems.append(Problem(Where(path, data.line_of(name)), f"size {name!r} is {value} pt",
-                                    f"nothing may be smaller than {MIN_FONT_SIZE:g} pt"))
+            problems.append(Problem(Where(path, data.line_of(name)), f"la taille {quoted(name)} vaut {value} pt",
+                                    f"rien ne peut être plus petit que {MIN_FONT_SIZE:g} pt"))
         sizes[name] = float(value)
     return sizes
+
+
+def _unknown_sizes(path: Path, data: Located, problems: list[Problem]) -> set[str]:
+    """Report the size names the theme does not know; return the known names they look like."""
+    meant: set[str] = set()
+    for key in data:
+        if key not in SIZE_NAMES:
+            hint = nearest(str(key), SIZE_NAMES, f"tailles possibles : {', '.join(SIZE_NAMES)}")
+            problems.append(Problem(Where(path, data.line_of(key)), f"sizes : taille inconnue {quoted(key)}", hint))
+            meant.add(closest(str(key), SIZE_NAMES) or "")
+    return meant - {""}

@@ -23,6 +23,8 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Final
 
+from bulletin.errors import quoted
+
 NNBSP: Final = "\u202f"
 NBSP: Final = "\u00a0"
 MINUS: Final = "\u2212"
@@ -56,12 +58,12 @@ def _to_decimal(value: object) -> Decimal:
     ``Decimal('7.7')``. Raises TypographyError for other types and non-finite values.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise TypographyError(f"expected a number, got {type(value).__name__}: {value!r}")
+        raise TypographyError(f"un nombre est attendu, pas {type(value).__name__} : {value!r}")
     if isinstance(value, int):
         return Decimal(value)
     number = Decimal(repr(value)) if isinstance(value, float) else value
     if not number.is_finite():
-        raise TypographyError(f"cannot format a non-finite number: {value!r}")
+        raise TypographyError(f"impossible d’écrire un nombre non fini : {value!r}")
     return number
 
 
@@ -75,7 +77,7 @@ def _shift(number: Decimal, places: int) -> Decimal:
 def _check_decimals(decimals: object) -> int:
     """Input: a requested number of decimals. Output: it, if a non-negative int."""
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-        raise TypographyError(f"decimals must be a non-negative int or None, got {decimals!r}")
+        raise TypographyError(f"decimals doit être un entier positif ou nul, ou None, pas {decimals!r}")
     return decimals
 
 
@@ -91,7 +93,7 @@ def _round(number: Decimal, decimals: int) -> Decimal:
         try:
             return number.quantize(Decimal((0, (1,), -places)), rounding=ROUND_HALF_UP)
         except InvalidOperation as error:
-            raise TypographyError(f"cannot round {number} to {places} decimals") from error
+            raise TypographyError(f"impossible d’arrondir {number} à {places} décimales") from error
 
 
 def _strip_zeros(number: Decimal) -> Decimal:
@@ -135,7 +137,7 @@ def _is_zero_text(text: str) -> bool:
 def fr_integer(value: int) -> str:
     """Input: an int (not bool). Output: it grouped by U+202F, e.g. 1579 -> "1 579", -5 -> "−5"."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypographyError(f"expected an int, got {type(value).__name__}: {value!r}")
+        raise TypographyError(f"un entier est attendu, pas {type(value).__name__} : {value!r}")
     return _render(Decimal(value))
 
 
@@ -160,7 +162,7 @@ def fr_count(value: int | float | Decimal) -> str:
     """
     number = _to_decimal(value)
     if number != number.to_integral_value():
-        raise TypographyError(f"a count must be a whole number, got {value!r}")
+        raise TypographyError(f"un nombre (count) est entier, pas {value!r}")
     return _render(_round(number, 0))
 
 
@@ -260,7 +262,7 @@ def shared_format(values: Iterable[Number], unit: str, step: Number | None = Non
       so ticks are never truncated to identical labels.
     """
     if unit not in ("count", "percent", "eur"):
-        raise TypographyError(f"unknown unit {unit!r} for a shared format; valid units: count, percent, eur")
+        raise TypographyError(f"unité inconnue {unit!r} pour un format commun ; unités possibles : count, percent, eur")
     numbers = [_to_decimal(v) for v in values]
     if unit == "eur":
         found = _amount_format(numbers)
@@ -312,7 +314,7 @@ def _scaled(nonzero: list[Decimal], power: int) -> NumberFormat:
 def _check_date(value: object) -> datetime.date:
     """Input: any object. Output: it, if it is a datetime.date (a datetime is accepted too)."""
     if not isinstance(value, datetime.date):
-        raise TypographyError(f"expected a datetime.date, got {type(value).__name__}: {value!r}")
+        raise TypographyError(f"une date est attendue, pas {type(value).__name__} : {value!r}")
     return value
 
 
@@ -349,7 +351,7 @@ def fr_month_short(value: datetime.date, with_year: bool = True) -> str:
 def fr_year(value: int) -> str:
     """Input: a year as an int (not bool). Output: its digits without grouping, e.g. "2021"."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypographyError(f"expected an int year, got {type(value).__name__}: {value!r}")
+        raise TypographyError(f"une année entière est attendue, pas {type(value).__name__} : {value!r}")
     return str(value) if value >= 0 else MINUS + str(-value)
 
 
@@ -405,7 +407,7 @@ def fr_signed(value: Number, unit: str) -> str:
     """
     formatter = _SIGNED.get(unit) if isinstance(unit, str) else None
     if formatter is None:
-        raise TypographyError(f"unknown unit {unit!r} for fr_signed; valid units: {', '.join(_SIGNED)}")
+        raise TypographyError(f"unité inconnue {unit!r} pour fr_signed ; unités possibles : {', '.join(_SIGNED)}")
     number = _to_decimal(value)
     body = formatter(number.copy_abs())
     if _is_zero_text(body):
@@ -444,11 +446,12 @@ def _valid_styles(unit: str) -> list[str | None]:
 def _check_unit_style(unit: object, style: object) -> None:
     """Input: a unit and a style. Output: None; raises TypographyError if the pair is invalid."""
     if not isinstance(unit, str) or unit not in _UNITS:
-        raise TypographyError(f"unknown unit {unit!r}; valid units: {', '.join(_UNITS)}")
+        raise TypographyError(f"unité inconnue {quoted(unit)} ; unités possibles : {', '.join(_UNITS)}")
     styles = _valid_styles(unit)
     if style not in styles:
-        listed = ", ".join(repr(s) for s in styles)
-        raise TypographyError(f"style {style!r} is not valid for unit {unit!r}; valid styles: {listed}")
+        listed = ", ".join("sans style" if s is None else s for s in styles)
+        raise TypographyError(f"le style {quoted(style)} ne va pas avec l’unité {quoted(unit)} ; styles possibles : "
+                              f"{listed}")
 
 
 def format_value(value: object, unit: str, style: str | None = None) -> str:

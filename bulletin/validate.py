@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from bulletin.chartdata import chart_data, chart_problems
 from bulletin.edition import CoherenceRule, Edition, is_safe_url
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, nearest, quoted
 from bulletin.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
 from bulletin.templates import NATIONAL, template_options
@@ -90,16 +90,17 @@ def check_edition(edition: Edition) -> Iterator[Problem]:
     """Figures dated after publication, and links that will not be clickable."""
     for figure in edition.figures.values():
         if figure.as_of > edition.published:
-            yield Problem(figure.where, f"key {figure.key!r}: as_of {figure.as_of} is after the publication date "
-                          f"{edition.published}", "correct as_of or the published date in edition.yaml")
+            yield Problem(figure.where, f"clé {quoted(figure.key)} : as_of {figure.as_of} est postérieur à la date de "
+                          f"publication {edition.published}", "corrigez as_of, ou la date published d’edition.yaml")
         if figure.unit == "url" and not is_safe_url(str(figure.value)):
-            yield Problem(figure.where, f"key {figure.key!r}: {figure.value!r} is not an http(s) or mailto link; "
-                          "it will be printed as plain text, not clickable", "use an https:// address", warning=True)
+            yield Problem(figure.where, f"clé {quoted(figure.key)} : {quoted(figure.value)} n’est pas un lien http(s) "
+                          "ou mailto ; il sera imprimé comme du texte, non cliquable", "écrivez une adresse https://",
+                          warning=True)
     for points in edition.series.values():
         for point in points:
             if point.as_of > edition.published:
-                yield Problem(point.where, f"series {point.series!r}: as_of {point.as_of} is after the publication "
-                              f"date {edition.published}", "correct as_of")
+                yield Problem(point.where, f"série {quoted(point.series)} : as_of {point.as_of} est postérieur à la "
+                              f"date de publication {edition.published}", "corrigez as_of")
 
 
 def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator[Problem]:
@@ -109,7 +110,8 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
                 yield from _no_typed_numbers(block, name, piece.text)
                 yield from _no_markup(block, name, piece.text)
             else:
-                yield from _check_reference(block, edition, piece.key, name, used, style=piece.style)
+                yield from _check_reference(block, edition, piece.key, name, used, style=piece.style,
+                                            where=block.where_of(name.split("[")[0]))
     for name in ("figure", "target"):
         if block.options.get(name):
             yield from _check_reference(block, edition, block.options[name], name, used, numeric=name != "figure"
@@ -117,7 +119,8 @@ def _check_block(block: BlockSpec, edition: Edition, used: set[str]) -> Iterator
     if block.type == "key_figure" and block.options.get("format") == "compact":
         yield from _check_reference(block, edition, block.options["figure"], "format", used, style="compact")
     for key, _ in block.options.get("figures") or ():
-        yield from _check_reference(block, edition, key, "figures", used, numeric=True)
+        yield from _check_reference(block, edition, key, "figures", used, numeric=True,
+                                    where=block.where_of(f"figures/{key}"))
     yield from _check_series(block, edition)
     yield from _check_shape(block)
     yield from _check_chart_sum(block, edition)
@@ -141,8 +144,9 @@ def _check_chart_data(block: BlockSpec, edition: Edition, history: History) -> I
 def _no_typed_numbers(block: BlockSpec, option: str, text: str) -> Iterator[Problem]:
     """Figures are data: a number typed in the layout would escape validation and updates."""
     for match in DIGIT.finditer(text):
-        yield Problem(block.where, f"block {block.id!r}: option {option!r} types the number {match.group()!r}",
-                      "put the number in figures.csv and write {section.key} in the text")
+        yield Problem(block.where_of(option.split("[")[0]), f"bloc {quoted(block.id)} : l’option {quoted(option)} "
+                      f"tape le nombre {quoted(match.group())}",
+                      "mettez ce nombre dans figures.csv et écrivez {section.cle} dans le texte")
 
 
 MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -152,29 +156,34 @@ def _no_markup(block: BlockSpec, option: str, text: str) -> Iterator[Problem]:
     """Layout text is printed literally: a tag would show as is, so say how to get bold instead."""
     match = MARKUP.search(text)
     if match:
-        yield Problem(block.where, f"block {block.id!r}: option {option!r} contains markup {match.group()!r}, "
-                      "which is printed literally", "write **bold** for bold; no other markup is interpreted")
+        yield Problem(block.where_of(option.split("[")[0]), f"bloc {quoted(block.id)} : l’option {quoted(option)} "
+                      f"contient la balise {quoted(match.group())}, qui serait imprimée telle quelle",
+                      "écrivez **gras** pour du gras ; aucune autre balise n’est interprétée")
 
 
 def _check_reference(block: BlockSpec, edition: Edition, key: str, option: str, used: set[str], *,
-                     style: str | None = None, numeric: bool = False, url: bool = False) -> Iterator[Problem]:
+                     style: str | None = None, numeric: bool = False, url: bool = False,
+                     where: Where | None = None) -> Iterator[Problem]:
     used.add(key)
     figure = edition.figures.get(key)
+    where = where or block.where_of(option)
     if figure is None and key in edition.broken_keys:
         return
     if figure is None:
-        yield Problem(block.where, f"block {block.id!r}: {option} key {key!r} is not in "
-                      f"{edition.folder / 'figures.csv'}", "add the figure to the data, or correct the key")
+        yield Problem(where, f"bloc {quoted(block.id)} : {option} : la clé {quoted(key)} n’est pas dans "
+                      f"{edition.folder / 'figures.csv'}",
+                      nearest(key, edition.figures, "ajoutez ce chiffre aux données, ou corrigez la clé"))
         return
     if numeric and figure.unit not in NUMERIC_UNITS:
-        yield Problem(block.where, f"block {block.id!r}: {option} {key!r} has unit {figure.unit!r}, not a number",
-                      f"use a figure of unit {', '.join(NUMERIC_UNITS)}")
+        yield Problem(where, f"bloc {quoted(block.id)} : {option} : {quoted(key)} est d’unité {quoted(figure.unit)}, "
+                      "pas un nombre", f"choisissez un chiffre d’unité {', '.join(NUMERIC_UNITS)}")
     if url and figure.unit != "url":
-        yield Problem(block.where, f"block {block.id!r}: figure {key!r} has unit {figure.unit!r}", "a link needs unit url")
+        yield Problem(where, f"bloc {quoted(block.id)} : le chiffre {quoted(key)} est d’unité {quoted(figure.unit)}",
+                      "un lien a besoin d’un chiffre d’unité url")
     try:
         format_value(figure.value, figure.unit, None if style == NATIONAL else style)
     except TypographyError as exc:
-        yield Problem(block.where, f"block {block.id!r}: {{{key}:{style}}}: {exc}", "remove or change the style")
+        yield Problem(where, f"bloc {quoted(block.id)} : {{{key}:{style}}} : {exc}", "retirez ou changez le style")
 
 
 def _check_history(block: BlockSpec, edition: Edition, history: History, used: set[str]) -> Iterator[Problem]:
@@ -187,33 +196,40 @@ def _check_history(block: BlockSpec, edition: Edition, history: History, used: s
                               "les valeurs d’unités différentes ne se comparent pas", warning=True)
     if block.options.get("delta") and block.options["figure"] in edition.figures:
         if history.previous_value(block.options["figure"]) is None:
-            yield Problem(block.where, f"block {block.id!r}: delta asked but no earlier edition has "
-                          f"{block.options['figure']!r}", "the change will not be shown", warning=True)
+            yield Problem(block.where_of("delta"), f"bloc {quoted(block.id)} : delta demandé, mais aucune édition "
+                          f"précédente n’a {quoted(block.options['figure'])}", "l’évolution ne sera pas affichée",
+                          warning=True)
 
 
 def _check_series(block: BlockSpec, edition: Edition) -> Iterator[Problem]:
     for name in block.options.get("series") or ():
         if name not in edition.series:
-            yield Problem(block.where, f"block {block.id!r}: series {name!r} is not in "
-                          f"{edition.folder / 'series.csv'}", "add its points to series.csv or correct the name")
+            yield Problem(block.where_of("series"), f"bloc {quoted(block.id)} : la série {quoted(name)} n’est pas dans "
+                          f"{edition.folder / 'series.csv'}",
+                          nearest(name, edition.series, "ajoutez ses points à series.csv, ou corrigez le nom"))
         elif not all(isinstance(p.x, dt.date) for p in edition.series[name]):
-            yield Problem(block.where, f"block {block.id!r}: series {name!r} has labels, not dates, in x",
-                          "a line chart draws a time series: write x as YYYY-MM-DD")
+            yield Problem(block.where_of("series"), f"bloc {quoted(block.id)} : la série {quoted(name)} a des "
+                          "libellés, pas des dates, en x", "une courbe trace une série chronologique : x en AAAA-MM-JJ")
 
 
 def _check_shape(block: BlockSpec) -> Iterator[Problem]:
+    if block.broken & {"kind", "series", "history", "figures", "url", "figure"}:
+        return  # an option already reported as wrong or misspelt: its absence here is no second problem
     if block.type == "chart":
         kind, options = block.options["kind"], block.options
         if kind == "line" and not (options["series"] or options["history"]):
-            yield Problem(block.where, f"block {block.id!r}: a line chart needs series: or history:",
-                          "list series names, or figure keys to follow across editions")
+            yield Problem(block.where, f"bloc {quoted(block.id)} : une courbe (line) a besoin de series: ou de "
+                          "history:", "listez des noms de séries, ou des clés de chiffres à suivre d’une édition à "
+                          "l’autre")
         if kind != "line" and not options["figures"]:
-            yield Problem(block.where, f"block {block.id!r}: a {kind} chart needs figures:", "list {figure, label}")
+            yield Problem(block.where, f"bloc {quoted(block.id)} : un graphique {kind} a besoin de figures:",
+                          "listez des {figure, label}")
     if block.type == "link" and bool(block.options["figure"]) == bool(block.options["url"]):
-        yield Problem(block.where, f"block {block.id!r}: a link needs exactly one of figure: or url:", "")
+        yield Problem(block.where, f"bloc {quoted(block.id)} : un lien a besoin de figure: ou de url:, pas des deux",
+                      "gardez-en exactement un")
     if block.type == "link" and block.options["url"] and not is_safe_url(block.options["url"]):
-        yield Problem(block.where, f"block {block.id!r}: url {block.options['url']!r} is not http(s) or mailto",
-                      "use an https:// or mailto: address")
+        yield Problem(block.where_of("url"), f"bloc {quoted(block.id)} : l’adresse {quoted(block.options['url'])} "
+                      "n’est ni http(s) ni mailto", "écrivez une adresse https:// ou mailto:")
 
 
 def _unused_figures(edition: Edition, used: set[str]) -> Iterator[Problem]:
@@ -221,8 +237,8 @@ def _unused_figures(edition: Edition, used: set[str]) -> Iterator[Problem]:
         used.add(edition.reference_population)
     for key in sorted(set(edition.figures) - used):
         figure = edition.figures[key]
-        yield Problem(Where(figure.where.path, figure.where.line), f"figure {key!r} is not used by the layout",
-                      "remove it or quote it in a block", warning=True)
+        yield Problem(Where(figure.where.path, figure.where.line), f"le chiffre {quoted(key)} n’est pas utilisé par "
+                      "la mise en page", "retirez-le, ou citez-le dans un bloc", warning=True)
 
 
 def check_coherence(edition: Edition) -> Iterator[Problem]:
@@ -231,8 +247,8 @@ def check_coherence(edition: Edition) -> Iterator[Problem]:
         missing = [k for k in _rule_keys(rule, edition) if k not in edition.figures]
         if missing:
             if not set(missing) <= edition.broken_keys:
-                yield Problem(rule.where, f"checks: {rule.kind} names unknown key(s) {', '.join(missing)}",
-                              "correct the key or add the figure")
+                yield Problem(rule.where, f"checks: {rule.kind} : clé(s) inconnue(s) {', '.join(map(quoted, missing))}",
+                              nearest(missing[0], edition.figures, "corrigez la clé, ou ajoutez le chiffre"))
             continue
         yield from {"share": _check_share, "question": _check_question, "total": _check_total,
                     "remainder": _check_remainder}[rule.kind](rule, edition)
@@ -258,8 +274,8 @@ def _check_share(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
     share, figure = _number(edition, rule.share), edition.figures[rule.share]
     part, whole = _number(edition, rule.part), _number(edition, of)
     if figure.unit != "percent" or whole.is_nan() or part.is_nan() or whole == 0:
-        yield Problem(rule.where, f"checks: share {rule.share!r} must be a percent of two numbers",
-                      "share: a percent figure; part and of: counts or amounts")
+        yield Problem(rule.where, f"checks: share {quoted(rule.share)} doit être le pourcentage de deux nombres",
+                      "share : un chiffre d’unité percent ; part et of : des nombres (count) ou des montants")
         return
     expected = part / whole * 100
     exponent = share.as_tuple().exponent
@@ -267,10 +283,10 @@ def _check_share(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
     tolerance = Decimal("0.5") * Decimal(10) ** places + Decimal("0.000001")
     if abs(share - expected) <= tolerance:
         return
-    hint = f"{rule.part} / {of} × 100 = {expected:.2f}; correct the percentage or the counts"
+    hint = f"{rule.part} / {of} × 100 = {expected:.2f} ; corrigez le pourcentage ou les nombres"
     if abs(share * 100 - expected) <= tolerance * 100:
-        hint = f"{share} looks like a ratio: a percent figure is written 0–100, here {expected:.1f}"
-    yield Problem(figure.where, f"key {rule.share!r}: {share} % does not match {rule.part} / {of} "
+        hint = f"{share} ressemble à un ratio : un pourcentage s’écrit de 0 à 100, ici {expected:.1f}"
+    yield Problem(figure.where, f"clé {quoted(rule.share)} : {share} % ne correspond pas à {rule.part} / {of} "
                   f"({part} / {whole} = {expected:.2f} %)", hint)
 
 
@@ -283,15 +299,16 @@ def _check_question(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
     keys = _question_keys(rule, edition)
     if not keys:
         if not any(k.startswith(rule.prefix + ".") for k in edition.broken_keys):
-            yield Problem(rule.where, f"checks: no percent figure under {rule.prefix!r}", "correct the prefix")
+            yield Problem(rule.where, f"checks: aucun chiffre d’unité percent sous {quoted(rule.prefix)}",
+                          "corrigez le préfixe")
         return
     counted = keys + ([rule.non_response] if rule.non_response and rule.non_response not in keys else [])
     total = sum((_number(edition, k) for k in counted), Decimal(0))
     if not rule.multi_answer and abs(total - 100) > 1:
-        yield Problem(rule.where, f"the shares of {rule.prefix!r} sum to {total} %, not 100 % "
+        yield Problem(rule.where, f"les parts de {quoted(rule.prefix)} font {total} % au total, pas 100 % "
                       f"({', '.join(f'{k}={_number(edition, k)}' for k in counted)})",
-                      "correct the shares, declare the non-response (non_response: key), or declare "
-                      "multi_answer: true if several answers were possible")
+                      "corrigez les parts, déclarez les non-réponses (non_response: clé), ou déclarez "
+                      "multi_answer: true si plusieurs réponses étaient possibles")
     if rule.answered:
         yield from _check_answered(rule, edition, [k for k in keys if k != rule.non_response])
 
@@ -309,16 +326,16 @@ def _check_answered(rule: CoherenceRule, edition: Edition, keys: list[str]) -> I
     for key in keys:
         other = rule.answered + key[len(rule.prefix):]
         if other not in edition.figures:
-            yield Problem(rule.where, f"checks: question {rule.prefix!r}: no figure {other!r} for the share of "
-                          f"{key!r} among those who answered", "add it, or correct answered:")
+            yield Problem(rule.where, f"checks: question {quoted(rule.prefix)} : aucun chiffre {quoted(other)} pour "
+                          f"la part de {quoted(key)} parmi les répondants", "ajoutez-le, ou corrigez answered:")
             continue
         share, answered = _number(edition, key), _number(edition, other)
         low = (share - _half_unit(share)) / (100 - no_answer + spread) * 100 - _half_unit(answered)
         high = (share + _half_unit(share)) / (100 - no_answer - spread) * 100 + _half_unit(answered)
         if not low <= answered <= high:
-            yield Problem(edition.figures[other].where, f"key {other!r}: {answered} % among those who answered "
-                          f"does not match {key} = {share} % of all with {no_answer} % non-response "
-                          f"(expected {share / (100 - no_answer) * 100:.1f} %)", "correct one of the values")
+            yield Problem(edition.figures[other].where, f"clé {quoted(other)} : {answered} % des répondants ne "
+                          f"correspond pas à {key} = {share} % de tous avec {no_answer} % de non-réponses "
+                          f"(attendu : {share / (100 - no_answer) * 100:.1f} %)", "corrigez l’une des valeurs")
 
 
 def _check_remainder(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
@@ -327,11 +344,12 @@ def _check_remainder(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]
     others = [k for k in _question_keys(rule, edition) if k != rule.remainder]
     expected = 100 - sum((_number(edition, k) for k in others), Decimal(0))
     if figure.unit != "percent" or abs(figure.number - expected) > Decimal("0.001"):
-        yield Problem(figure.where, f"key {rule.remainder!r}: {figure.value} is not 100 % minus the other answers "
-                      f"of {rule.prefix!r} ({expected} %)", "correct the value or the rule")
+        yield Problem(figure.where, f"clé {quoted(rule.remainder)} : {figure.value} n’est pas 100 % moins les autres "
+                      f"réponses de {quoted(rule.prefix)} ({expected} %)", "corrigez la valeur ou la règle")
     if figure.status != "derived":
-        yield Problem(figure.where, f"key {rule.remainder!r}: a value computed from others has status "
-                      f"{figure.status!r}", "give it the status derived, so that it is printed as deduced")
+        yield Problem(figure.where, f"clé {quoted(rule.remainder)} : une valeur calculée à partir des autres a le "
+                      f"statut {quoted(figure.status)}", "donnez-lui le statut derived, pour qu’elle soit imprimée "
+                      "comme déduite")
 
 
 def _undeclared_derived(edition: Edition) -> Iterator[Problem]:
@@ -339,16 +357,17 @@ def _undeclared_derived(edition: Edition) -> Iterator[Problem]:
     declared = {rule.remainder for rule in edition.rules if rule.kind == "remainder"}
     for figure in edition.figures.values():
         if figure.status == "derived" and figure.key not in declared:
-            yield Problem(figure.where, f"key {figure.key!r}: status derived, but no rule says how it is computed",
-                          "declare it under checks: remainders: in edition.yaml, or give it its real status")
+            yield Problem(figure.where, f"clé {quoted(figure.key)} : statut derived, mais aucune règle ne dit "
+                          "comment elle est calculée", "déclarez-la sous checks: remainders: dans edition.yaml, ou "
+                          "donnez-lui son vrai statut")
 
 
 def _check_total(rule: CoherenceRule, edition: Edition) -> Iterator[Problem]:
     keys = [k for k, f in edition.figures.items() if k.startswith(rule.prefix + ".") and f.unit in NUMERIC_UNITS]
     total, parts = _number(edition, rule.total), sum(_number(edition, k) for k in keys)
     if not keys or abs(total - parts) > Decimal("0.01"):
-        yield Problem(rule.where, f"the figures under {rule.prefix!r} add up to {parts}, "
-                      f"but {rule.total!r} is {total}", "correct the parts or the total")
+        yield Problem(rule.where, f"les chiffres sous {quoted(rule.prefix)} font {parts} au total, "
+                      f"mais {quoted(rule.total)} vaut {total}", "corrigez les parts ou le total")
 
 
 def _check_chart_sum(block: BlockSpec, edition: Edition) -> Iterator[Problem]:
@@ -363,5 +382,6 @@ def _check_chart_sum(block: BlockSpec, edition: Edition) -> Iterator[Problem]:
         return  # checked once, by the declared question, or several answers allowed
     total = sum((f.number for f in items), Decimal(0))
     if abs(total - 100) > 1:
-        yield Problem(block.where, f"block {block.id!r}: the shares drawn sum to {total} %, not 100 %",
-                      "correct the figures, or set multi_answer: true on a bar chart of several answers")
+        yield Problem(block.where, f"bloc {quoted(block.id)} : les parts dessinées font {total} % au total, pas 100 %",
+                      "corrigez les chiffres, ou écrivez multi_answer: true sur un graphique en barres à plusieurs "
+                      "réponses")

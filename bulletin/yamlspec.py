@@ -85,7 +85,7 @@ def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
     try:
         text = read_input(path, "yaml", error).decode("utf-8")
     except UnicodeDecodeError:
-        raise error(Problem(Where(path), "not UTF-8 text", "save the file as UTF-8")) from None
+        raise error(Problem(Where(path), "ce n’est pas un texte UTF-8", "enregistrez le fichier en UTF-8")) from None
     try:
         if "&" in text:  # an alias needs an anchor: without « & », no event scan is needed
             _refuse_anchors(path, text, error)
@@ -95,11 +95,34 @@ def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
         raise error(Problem(Where(path, line), str(exc.problem), "écrivez chaque clé une seule fois")) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise error(
-            Problem(Where(path, line), f"invalid YAML: {exc.problem}", "check indentation and quotes")
-        ) from None
-    except yaml.YAMLError as exc:  # e.g. a control character the YAML reader refuses
-        raise error(Problem(Where(path), f"invalid YAML: {exc}", "remove control characters")) from None
+        column = f", colonne {exc.problem_mark.column + 1}" if exc.problem_mark else ""
+        raise error(Problem(Where(path, line), f"YAML invalide{column} : {yaml_problem(str(exc.problem))}",
+                            "vérifiez l’indentation (des espaces, pas de tabulation), les deux-points et les guillemets")
+                    ) from None
+    except yaml.YAMLError:  # e.g. a control character the YAML reader refuses
+        raise error(Problem(Where(path), "YAML invalide : caractère de contrôle",
+                            "retirez les caractères de contrôle (copiés d’un autre logiciel)")) from None
+
+
+YAML_PROBLEMS = (("mapping values are not allowed", "deux-points inattendu (une valeur qui contient « : » "
+                  "s’écrit entre guillemets)"),
+                 ("expected <block end>", "indentation incohérente"),
+                 ("unexpected end of stream", "guillemet ouvert jamais fermé"),
+                 ("character '\\t'", "tabulation (indentez avec des espaces)"),
+                 ("cannot start any token", "caractère qui ne peut pas commencer une valeur (mettez-la entre guillemets)"),
+                 ("expected ',' or ']'", "liste [ … ] jamais fermée"),
+                 ("expected ',' or '}'", "accolade { … } jamais fermée"),
+                 ("unknown escape character", "séquence « \\ » inconnue entre guillemets doubles (utilisez des "
+                  "guillemets simples)"),
+                 ("undefined alias", "alias « *nom » sans ancre"),
+                 ("could not determine a constructor", "étiquette « !! » refusée"),
+                 ("could not find expected ':'", "deux-points manquant après une clé"),
+                 ("unhashable key", "clé qui n’est pas un simple texte"))
+
+
+def yaml_problem(english: str) -> str:
+    """The YAML reader's problem, in French."""
+    return next((french for found, french in YAML_PROBLEMS if found in english), "syntaxe incorrecte")
 
 
 def _refuse_anchors(path: Path, text: str, error: Any) -> None:

@@ -351,8 +351,8 @@ def test_bar_values_that_cannot_fit_are_a_fit_error(mini: tuple[Path, Path], tmp
     for command, extra in (("check", []), ("build", ["--output", tmp_path / "bars.pdf"])):
         result = run_cli(command, "--data-dir", edition, "--layout", layout, *extra)
         assert result.code == 1 and "Traceback" not in result.stderr
-        assert re.search(r"block 'g' \(chart\): les étiquettes des barres \(essayez kind: hbar\) overflows by [\d.]+ mm",
-                         result.stderr), result.stderr
+        assert re.search(r"bloc « g » \(chart\) : débordement de [\d,]+ mm : les étiquettes des barres "
+                         r"\(essayez kind: hbar\)", result.stderr), result.stderr
     assert not (tmp_path / "bars.pdf").exists()
 
 

@@ -13,7 +13,7 @@ from conftest import replace_in_file, run_cli
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.code == 0
-    assert "example: make_bulletin.py " + command in result.stdout
+    assert "\nexemple" in result.stdout and "  make_bulletin.py " + command in result.stdout.split("\nexemple")[-1]
     assert "--edition" in result.stdout and "--data-dir" in result.stdout and "--layout" in result.stdout
 
 
@@ -21,7 +21,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_other_commands_have_help_with_an_example(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.code == 0
-    assert "make_bulletin.py " + command in result.stdout.split("example")[-1]
+    assert "make_bulletin.py " + command in result.stdout.split("\nexemple")[-1]
 
 
 def test_bad_usage_exits_2() -> None:
@@ -45,12 +45,13 @@ def test_check_reports_every_problem_at_once(mini: tuple[Path, Path]) -> None:
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert any("figures.csv:6" in e and "2021-09-31" in e and "not a real calendar date" in e for e in errors), errors
-    assert any("figures.csv:4" in e and "c.part" in e for e in errors), errors
-    assert any("unknown block type 'carousel'" in e for e in errors), errors
-    assert "use one of: chart, communes, contents, divider, heading, image, key_figure, link, map, note, row, spacer, text" in result.stderr
-    assert any("'inconnu.cle' is not in" in e for e in errors), errors
-    assert not any("'c.part' is not in" in e for e in errors), errors  # its bad line is reported once
+    assert any("figures.csv:6" in e and "« 2021-09-31 » n’est pas une date du calendrier" in e for e in errors), errors
+    assert any("figures.csv:4: clé « c.part » : valeur « 9 6 » n’est pas un nombre" in e for e in errors), errors
+    assert any("type de bloc inconnu « carousel »" in e for e in errors), errors
+    assert ("hint: types possibles : chart, communes, contents, divider, heading, image, key_figure, link, map, note, "
+            "row, spacer, text") in result.stderr
+    assert any("la clé « inconnu.cle » n’est pas dans" in e for e in errors), errors
+    assert not any("« c.part » n’est pas dans" in e for e in errors), errors  # its bad line is reported once
     assert "Traceback" not in result.stderr
 
 
@@ -60,7 +61,7 @@ def test_missing_figure_key_names_layout_line_block_and_data_file(mini: tuple[Pa
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
     line = next(n for n, text in enumerate(layout.read_text().splitlines(), 1) if "c.absente" in text)
-    assert f"{layout}:{line}: block 'k1': figure key 'c.absente' is not in" in result.stderr
+    assert f"{layout}:{line}: bloc « k1 » : figure : la clé « c.absente » n’est pas dans" in result.stderr
     assert "figures.csv" in result.stderr
 
 
@@ -69,7 +70,8 @@ def test_number_typed_in_layout_is_refused(mini: tuple[Path, Path]) -> None:
     replace_in_file(layout, "Deuxième paragraphe", "Plus de 1 600 communes")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
-    assert "types the number '1'" in result.stderr or "types the number '600'" in result.stderr
+    assert "l’option « text » tape le nombre « 1 »" in result.stderr
+    assert "l’option « text » tape le nombre « 600 »" in result.stderr
 
 
 def test_draft_adds_visible_watermark(mini: tuple[Path, Path], tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_a_full_disk_while_pikepdf_saves_is_an_error_not_an_abort(tmp_path: Path
                           cwd=ROOT, capture_output=True, text=True, preexec_fn=small_disk,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert done.returncode == 1, done.stderr
-    assert done.stderr.startswith(f"Error: {output}:") and "File too large" in done.stderr
+    assert done.stderr.startswith(f"Error: {output}:") and "fichier trop gros (disque plein" in done.stderr
     assert not output.parent.exists()
 
 

@@ -70,7 +70,8 @@ def test_number_too_wide_for_its_column_is_reported(mini: tuple[Path, Path]) -> 
                     "        widths: [12, 1]\n        columns:\n          - - {type: key_figure, id: k1")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
-    assert re.search(r"block 'k2' \(key_figure\): the number overflows by [\d.]+ mm", result.stderr), result.stderr
+    assert re.search(r"bloc « k2 » \(key_figure\) : débordement de [\d,]+ mm : le nombre\n", result.stderr), \
+        result.stderr
 
 
 def test_fitting_layout_passes_check(mini: tuple[Path, Path]) -> None:

@@ -137,7 +137,8 @@ def test_diff_warns_when_a_series_disagrees_with_its_figure_or_stops_early(editi
 
 def test_diff_of_unknown_edition_is_a_clear_error(editions: Path) -> None:
     result = run_cli("diff", "--from", "2021-12", "--to", "2022-02", "--editions-dir", editions)
-    assert result.code == 1 and "no edition 2021-12" in result.stderr and "2022-01, 2022-02" in result.stderr
+    assert result.code == 1 and "aucune édition 2021-12 dans" in result.stderr \
+        and "hint: éditions disponibles : 2022-01, 2022-02" in result.stderr
     backwards = run_cli("diff", "--from", "2022-02", "--to", "2022-01", "--editions-dir", editions)
     assert backwards.code == 1 and "Error: --from: --from 2022-02 doit précéder --to 2022-01" in backwards.stderr
 

@@ -9,6 +9,7 @@ not a byte written or changed anywhere in the project (every file, folder and li
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import signal
@@ -226,6 +227,11 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 """
 
 
+# English that would mean an untranslated message (paths and option names never contain these words).
+ENGLISH = re.compile(r"\b(is not|must be|cannot|unknown|missing|expected|not found|(?<!\.)invalid|failed|"
+                     r"no such|permission denied|too large)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Case:
     """One hostile input: how to break the project, the command, and what the Error line must name."""
@@ -328,12 +334,12 @@ CASES = [
     Case("stray-latin1-byte", many(edit(FIG, "c.url,", "c.url,"), edit(SER, "territoires", "Territoires éà"),
                                    edit(FIG, "ANCT,published,\nc.date", "ANCT,published,« é »\nc.date"),
                                    stray_byte(FIG, "c.montant,1124")), BUILD, ("figures.csv:5", "0xE9")),
-    Case("unclosed-quote", edit(FIG, "c.part,96,", 'c.part,"96,'), CHECK, ("figures.csv:4", "malformed")),
+    Case("unclosed-quote", edit(FIG, "c.part,96,", 'c.part,"96,'), CHECK, ("figures.csv:4", "CSV mal formé : guillemet ouvert jamais fermé")),
     # --- workbooks ---
     Case("workbook-zip-bomb", zip_bomb(f"{EDITION}/edition.xlsx"), CHECK, ("edition.xlsx", "décompressé")),
     Case("workbook-not-a-zip", many(workbook(f"{EDITION}/edition.xlsx"),
                                     write(f"{EDITION}/edition.xlsx", b"<html>not a workbook</html>")),
-         CHECK, ("edition.xlsx", "not a readable")),
+         CHECK, ("edition.xlsx", "classeur .xlsx illisible")),
     Case("workbook-formula-without-result", workbook(f"{EDITION}/edition.xlsx", formula), CHECK,
          ("edition.xlsx, feuille « figures », cellule B4", "formule")),
     Case("workbook-merged-cells", workbook(f"{EDITION}/edition.xlsx", merged), BUILD,
@@ -362,11 +368,11 @@ CASES = [
     Case("output-in-proc", (lambda p: None), ("build", "--output", "/proc/bulletin/b.pdf"), ("/proc/bulletin/b.pdf",)),
     Case("project-out-inside-edition", bulletin_toml(TOML.replace('out = "out"', f'out = "{EDITION}/pdf"')), ("build",),
          ("out", "dossier d’édition")),
-    Case("disk-full-build", (lambda p: None), BUILD, ("out/b.pdf", "File too large"), file_size_limit=20_000),
+    Case("disk-full-build", (lambda p: None), BUILD, ("out/b.pdf", "fichier trop gros (disque plein"), file_size_limit=20_000),
     Case("disk-full-preview", (lambda p: None), ("preview", "--output", "out/pages"), ("out/pages",),
          file_size_limit=20_000),
     # --- new and import ---
-    Case("new-existing-month", (lambda p: None), ("new", "2022-02"), ("2022-02", "already exists")),
+    Case("new-existing-month", (lambda p: None), ("new", "2022-02"), ("2022-02", "existe déjà")),
     Case("new-without-earlier-edition", (lambda p: None), ("new", "2021-12"), ("data/editions", "antérieure")),
     Case("new-into-an-edition", (lambda p: None), ("new", "2022-03", "--editions-dir", EDITION),
          ("--editions-dir", "dossier d’édition")),
@@ -384,14 +390,14 @@ CASES = [
     Case("import-onto-missing-edition", write("in/f.csv", (MINI / "figures.csv").read_bytes()),
          ("import", "in/f.csv", "--onto", "2021-11", "--edition", "2022-03"), ("--onto", "2021-11")),
     Case("import-onto-bad-header", write("in/f.csv", "clé,valeur\nc.part,97\n"),
-         ("import", "in/f.csv", "--onto", "2022-02", "--edition", "2022-03"), ("in/f.csv:1", "'key'")),
+         ("import", "in/f.csv", "--onto", "2022-02", "--edition", "2022-03"), ("in/f.csv:1", "ni colonne « key »")),
     Case("import-onto-bad-cell", workbook("in/w.xlsx", b13("9 6"), drop_csv=False),
          ("import", "in/w.xlsx", "--onto", "2022-02", "--edition", "2022-03"),
          ("in/w.xlsx, feuille « figures », cellule B4", "c.part")),
     Case("import-onto-partial-with-formula", workbook("in/w.xlsx", formula, drop_csv=False),
          ("import", "in/w.xlsx", "--onto", "2022-02", "--edition", "2022-03"), ("cellule B4", "formule")),
     Case("import-existing-month", write("in/f.csv", (MINI / "figures.csv").read_bytes()),
-         ("import", "in/f.csv", "--onto", "2022-02", "--edition", "2022-02"), ("2022-02", "already exists")),
+         ("import", "in/f.csv", "--onto", "2022-02", "--edition", "2022-02"), ("2022-02", "existe déjà")),
     Case("import-fifo", fifo("in.csv"), ("import", "in.csv", "--edition", "2022-03"), ("in.csv", "fichier ordinaire")),
     Case("import-zip-bomb", zip_bomb("in.xlsx"), ("import", "in.xlsx", "--edition", "2022-03"),
          ("in.xlsx", "décompressé")),
@@ -400,7 +406,7 @@ CASES = [
                                    stray_byte("in/f.csv", "c.url,https://exa")),
          ("import", "in/f.csv", SER, "--edition", "2022-03"), ("in/f.csv:8", "0xE9")),
     Case("import-disk-full", (lambda p: None), ("import", FIG, SER, "--edition", "2022-03"),
-         ("data/editions/2022-03", "File too large"), file_size_limit=300),
+         ("data/editions/2022-03", "fichier trop gros (disque plein"), file_size_limit=300),
     # --- bulletin.toml ---
     Case("toml-unknown-key", bulletin_toml(TOML.replace("editions =", "editons =")), CHECK,
          ("bulletin.toml:1", "editions")),
@@ -434,6 +440,7 @@ def test_hostile_input_is_refused_clearly_and_changes_nothing(case: Case, tmp_pa
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert errors, result.stderr
     assert any(all(fragment in line for fragment in case.names) for line in errors), result.stderr
+    assert not ENGLISH.search(result.stderr), result.stderr  # one language: French
     assert ".tmp" not in result.stderr and "import-" not in result.stderr  # no internal temporary path
     assert snapshot(project) == before
 

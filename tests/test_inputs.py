@@ -148,7 +148,7 @@ def test_import_workbook_makes_a_new_edition_and_never_overwrites(tmp_path: Path
 
     before = {p.name: p.read_bytes() for p in created.iterdir()}
     second = run_cli("import", workbook, "--edition", "2022-02", "--editions-dir", editions)
-    assert second.code == 1 and "already exists" in second.stderr and "Traceback" not in second.stderr
+    assert second.code == 1 and "l’édition 2022-02 existe déjà ; elle n’est jamais remplacée" in second.stderr and "Traceback" not in second.stderr
     assert {p.name: p.read_bytes() for p in created.iterdir()} == before
 
 
@@ -182,4 +182,4 @@ def test_malformed_as_of_is_located(mini: tuple[Path, Path], as_of: str) -> None
     replace_in_file(edition / "figures.csv", "c.montant,11246951.27,eur,2021-12-31,", f"c.montant,11246951.27,eur,{as_of},")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1 and "Traceback" not in result.stderr
-    assert "figures.csv:5: key 'c.montant': as_of" in result.stderr and "AAAA-MM" in result.stderr
+    assert "figures.csv:5: clé « c.montant » : as_of" in result.stderr and "AAAA-MM" in result.stderr

@@ -58,8 +58,8 @@ def test_compact_format_on_a_count_is_refused(mini: tuple[Path, Path]) -> None:
     replace_in_file(layout, "id: k1, figure: c.signataires,", "id: k1, figure: c.signataires, format: compact,")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
-    assert re.search(r"layout\.yaml:\d+: block 'k1': \{c\.signataires:compact\}: style 'compact' is not valid for "
-                     r"unit 'count'", result.stderr), result.stderr
+    assert re.search(r"layout\.yaml:\d+: bloc « k1 » : \{c\.signataires:compact\} : le style « compact » ne va pas "
+                     r"avec l’unité « count »", result.stderr), result.stderr
 
 
 def test_sources_are_said_once_per_page_and_marked_where_they_differ(mini: tuple[Path, Path], tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_bad_or_late_as_of_is_a_located_error(mini: tuple[Path, Path]) -> None:
     replace_in_file(edition / "edition.yaml", "published: 2022-02-15", "published: 2022-02-15\nas_of: 2022-02-30")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
-    assert re.search(r"edition\.yaml:4: as_of : '2022-02-30' is not a real calendar date\n  hint: écrivez la date",
+    assert re.search(r"edition\.yaml:4: as_of : « 2022-02-30 » n’est pas une date du calendrier\n  hint: écrivez la date",
                      result.stderr), result.stderr
     replace_in_file(edition / "edition.yaml", "as_of: 2022-02-30", "as_of: 2022-03-01")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
@@ -115,7 +115,7 @@ def test_impossible_publication_date_is_a_located_error_not_a_traceback(mini: tu
     replace_in_file(edition / "edition.yaml", "published: 2022-02-15", "published: 2022-02-30")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1 and "Traceback" not in result.stderr
-    assert "edition.yaml:3: published: '2022-02-30' is not a real calendar date" in result.stderr
+    assert "edition.yaml:3: published: « 2022-02-30 » n’est pas une date du calendrier" in result.stderr
 
 
 def test_a_page_without_a_number_at_the_edition_date_states_its_own(default_pdf: Path) -> None:

@@ -237,7 +237,7 @@ def test_a_map_too_short_for_its_legend_is_an_overflow(tmp_path: Path, ctx: Cont
     outlines = load_outlines(write_geojson(tmp_path / "d.geojson"), "dep")
     block = MapBlock(spec(outlines="departements", height=30), ctx, small_data({"58": Decimal(1)}), outlines)
     what = [o.what for o in block.measure(180 * MM).overflows]
-    assert "the map (under 40 mm high: raise height)" in what
+    assert "la carte (moins de 40 mm de haut : augmentez height)" in what
 
 
 @needs_territoires

@@ -59,7 +59,7 @@ def test_new_defaults_to_today_and_never_overwrites(editions: Path) -> None:
     assert f"published: {dt.date.today().isoformat()}" in (editions / "2022-04" / "edition.yaml").read_text()
     before = tree(editions / "2022-04")
     again = run_cli("new", "2022-04", "--editions-dir", editions)
-    assert again.code == 1 and "already exists" in again.stderr
+    assert again.code == 1 and "l’édition 2022-04 existe déjà" in again.stderr
     assert tree(editions / "2022-04") == before
 
 
@@ -133,7 +133,7 @@ def test_a_percent_sign_on_a_count_is_refused(editions: Path, tmp_path: Path) ->
     figures.write_text(text, encoding="cp1252")
     result = run_cli("import", figures, series, "--edition", "2022-03", "--editions-dir", editions)
     assert result.code == 1
-    assert "'1579 %' is not a non-negative whole number" in result.stderr
+    assert "« 1579 % » n’est pas un nombre entier positif ou nul" in result.stderr
     assert not (editions / "2022-03").exists()
 
 
@@ -195,6 +195,6 @@ def test_import_onto_with_a_partial_csv_and_an_error_names_the_partner_file(edit
     partner.write_text(partner.read_text(encoding="utf-8").replace("7.96", "796"), encoding="utf-8")
     bad = run_cli("import", partner, "--onto", "2022-02", "--edition", "2022-04", "--editions-dir", editions)
     assert bad.code == 1
-    assert f"Error: {partner}:3: key 'ort.part_communes': value 796 is not a percentage" in bad.stderr
+    assert f"Error: {partner}:3: clé « ort.part_communes » : valeur 796 n’est pas un pourcentage" in bad.stderr
     assert ".tmp" not in bad.stderr and not (editions / "2022-04").exists()
     assert sorted(p.name for p in editions.iterdir()) == ["2022-01", "2022-02", "2022-03"]

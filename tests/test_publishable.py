@@ -87,7 +87,7 @@ def test_an_illustrative_value_nobody_prints_is_no_error(mini: tuple[Path, Path]
         handle.write("c.brouillon,12,count,2022-02-01,ANCT,illustrative,\n")
     result = run_cli("build", "--data-dir", edition, "--layout", layout, "--output", tmp_path / "x.pdf")
     assert result.code == 0, result.stderr
-    assert "c.brouillon" in result.stderr and "not used by the layout" in result.stderr
+    assert "c.brouillon" in result.stderr and "n’est pas utilisé par la mise en page" in result.stderr
 
 
 @pytest.fixture()

@@ -245,7 +245,7 @@ def test_an_impossible_date_in_edition_yaml_is_an_error_with_its_line(edition_co
     replace_in_file(edition_copy / "edition.yaml", "published: 2022-02-15", "published: 2022-02-31")
     result = run_cli("check", "--data-dir", edition_copy)
     assert result.code == 1 and "Traceback" not in result.stderr
-    assert f"Error: {edition_copy / 'edition.yaml'}:3: published: '2022-02-31' is not a real calendar date" in result.stderr
+    assert f"Error: {edition_copy / 'edition.yaml'}:3: published: « 2022-02-31 » n’est pas une date du calendrier" in result.stderr
 
 
 def test_the_register_documentation_example_is_a_valid_declaration(tmp_path: Path) -> None:

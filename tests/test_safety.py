@@ -47,5 +47,5 @@ def test_unsafe_literal_url_in_layout_is_an_error(mini: tuple[Path, Path], tmp_p
     replace_in_file(layout, "{type: link, id: l1, figure: c.url,", "{type: link, id: l1, url: \"javascript:x()\",")
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
-    assert "block 'l1'" in result.stderr and "javascript:x()" in result.stderr
+    assert "bloc « l1 » : l’adresse « javascript:x() » n’est ni http(s) ni mailto" in result.stderr
     assert "Traceback" not in result.stderr

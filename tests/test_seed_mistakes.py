@@ -18,14 +18,16 @@ def test_31_september_is_not_a_date(edition_copy: Path) -> None:
     replace_in_file(edition_copy / "figures.csv", "dotations.date_reference,2021-09-30", "dotations.date_reference,2021-09-31")
     err = check(edition_copy)
     line = figure_line(edition_copy, "dotations.date_reference")
-    assert f"figures.csv:{line}: key 'dotations.date_reference': value '2021-09-31' is not a real calendar date" in err
+    assert (f"figures.csv:{line}: clé « dotations.date_reference » : valeur « 2021-09-31 » n’est pas une date du "
+            "calendrier") in err
 
 
 def test_percentage_entered_as_a_ratio(edition_copy: Path) -> None:
     replace_in_file(edition_copy / "figures.csv", "ort.part_communes,7.7,percent", "ort.part_communes,0.077,percent")
     err = check(edition_copy)
-    assert "key 'ort.part_communes': 0.077 % does not match ort.communes_engagees / programme.communes_pvd" in err
-    assert "looks like a ratio" in err and "7.7" in err
+    assert ("clé « ort.part_communes » : 0.077 % ne correspond pas à ort.communes_engagees / "
+            "programme.communes_pvd") in err
+    assert "hint: 0.077 ressemble à un ratio : un pourcentage s’écrit de 0 à 100, ici 7.7" in err
 
 
 def test_experience_shares_summing_to_87(edition_copy: Path) -> None:
@@ -41,7 +43,7 @@ def test_experience_shares_summing_to_87(edition_copy: Path) -> None:
         encoding="utf-8")
     result = run_cli("check", "--data-dir", edition_copy, "--layout", layout_copy_of(layout))
     assert result.code == 1 and "Traceback" not in result.stderr
-    assert "the shares of 'profil.experience' sum to 87 %, not 100 %" in result.stderr
+    assert "les parts de « profil.experience » font 87 % au total, pas 100 %" in result.stderr
     assert "edition.yaml:" in result.stderr
 
 
@@ -54,9 +56,9 @@ def test_text_and_pie_that_disagree(edition_copy: Path) -> None:
                     "profil.experience_repondants.cinq_a_vingt_ans,53.6,")
     err = check(edition_copy)
     line = figure_line(edition_copy, "profil.experience_repondants.un_a_cinq_ans")
-    assert f"figures.csv:{line}: key 'profil.experience_repondants.un_a_cinq_ans': 23.4 % among those who answered" in err
-    assert "expected 26.4 %" in err
-    assert "profil.experience_repondants.cinq_a_vingt_ans': 53.6 %" in err
+    assert f"figures.csv:{line}: clé « profil.experience_repondants.un_a_cinq_ans » : 23.4 % des répondants" in err
+    assert "attendu : 26.4 %" in err
+    assert "profil.experience_repondants.cinq_a_vingt_ans » : 53.6 %" in err
 
 
 def test_an_other_share_must_be_declared_as_derived(edition_copy: Path) -> None:
@@ -64,17 +66,18 @@ def test_an_other_share_must_be_declared_as_derived(edition_copy: Path) -> None:
     replace_in_file(edition_copy / "figures.csv", "profil.employeur.autre,4,percent,2022-01,ANCT,derived,",
                     "profil.employeur.autre,4,percent,2022-01,ANCT,published,")
     err = check(edition_copy)
-    assert "key 'profil.employeur.autre': a value computed from others has status 'published'" in err
+    assert "clé « profil.employeur.autre » : une valeur calculée à partir des autres a le statut « published »" in err
     replace_in_file(edition_copy / "figures.csv", "profil.employeur.autre,4,percent,2022-01,ANCT,published,",
                     "profil.employeur.autre,5,percent,2022-01,ANCT,derived,")
     err = check(edition_copy)
-    assert "key 'profil.employeur.autre': 5 is not 100 % minus the other answers of 'profil.employeur' (4 %)" in err
+    assert ("clé « profil.employeur.autre » : 5 n’est pas 100 % moins les autres réponses de « profil.employeur » "
+            "(4 %)") in err
 
 
 def test_derived_figure_without_its_rule(edition_copy: Path) -> None:
     replace_in_file(edition_copy / "edition.yaml", "    - {remainder: profil.employeur.autre, prefix: profil.employeur}\n", "")
     err = check(edition_copy)
-    assert "key 'profil.employeur.autre': status derived, but no rule says how it is computed" in err
+    assert "clé « profil.employeur.autre » : statut derived, mais aucune règle ne dit comment elle est calculée" in err
 
 
 def figure_line(edition: Path, key: str) -> int:

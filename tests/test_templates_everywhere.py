@@ -38,15 +38,15 @@ def test_prefix_legend_and_bar_labels_quote_figures(mini: tuple[Path, Path], tmp
 
 
 @pytest.mark.parametrize("old, new, needle, message", [
-    ('prefix: "plus de"', 'prefix: "plus de {c.part"', "prefix:", r"option 'prefix': unbalanced brace"),
+    ('prefix: "plus de"', 'prefix: "plus de {c.part"', "prefix:", r"option « prefix » : accolade seule"),
     ("series: [c.evol], target: c.cible,", 'series: [c.evol], legend: ["{c.inconnue}"], target: c.cible,',
-     "id: ch1", r"legend key 'c.inconnue' is not in"),
+     "id: ch1", r"legend : la clé « c.inconnue » n’est pas dans"),
     ("figures: [{figure: g.f, label: Femme}, {figure: g.h, label: Homme}], height: 45}\n          - - {type: chart, id: ch3",
      "figures: [{figure: g.f, label: \"{c.date:fancy}\"}, {figure: g.h, label: Homme}], height: 45}\n"
-     "          - - {type: chart, id: ch3", "id: ch2", r"unknown style 'fancy'"),
-    ('prefix: "plus de"', 'prefix: "plus de 3"', "id: k2", r"option 'prefix' types the number '3'"),
+     "          - - {type: chart, id: ch3", "id: ch2", r"style inconnu « fancy »"),
+    ('prefix: "plus de"', 'prefix: "plus de 3"', "id: k2", r"l’option « prefix » tape le nombre « 3 »"),
     ("series: [c.evol], target: c.cible,", 'series: [c.evol], legend: ["Vague 2"], target: c.cible,', "id: ch1",
-     r"option 'legend' types the number '2'"),
+     r"l’option « legend » tape le nombre « 2 »"),
 ])
 def test_template_errors_in_prefix_legend_and_labels_are_located(mini: tuple[Path, Path], old: str, new: str,
                                                                  needle: str, message: str) -> None:
@@ -55,7 +55,9 @@ def test_template_errors_in_prefix_legend_and_labels_are_located(mini: tuple[Pat
     result = run_cli("check", "--data-dir", edition, "--layout", layout)
     assert result.code == 1
     line = _line_of(layout, needle)
-    assert re.search(rf"Error: {re.escape(str(layout))}:{line}: .*{message}", result.stderr), result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, result.stderr  # one cause, one message
+    assert re.search(rf"Error: {re.escape(str(layout))}:{line}: .*{message}", errors[0]), result.stderr
 
 
 def test_any_theme_colour_is_an_accent(mini: tuple[Path, Path], tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def test_a_national_figure_printed_in_a_territorial_edition_is_an_error(tmp_path
     (("{indicator: ort, label: \"ORT\"}", "{indicator: orth, label: \"ORT\"}"),
      "layout.yaml:40: bloc « communes » : l’indicateur « orth » n’est pas déclaré dans register.yaml"),
     (("{indicator: ort, label: \"ORT\"}", "{indicator: ort}"),
-     "layout.yaml:42: block 'communes': option 'indicators': {'indicator': 'ort'} : chaque colonne a besoin"),
+     "layout.yaml:42: bloc « communes » : option « indicators » : {'indicator': 'ort'} : chaque colonne a besoin"),
 ])
 def test_hostile_territorial_layouts_are_located_errors(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     layout = tmp_path / "layout.yaml"

@@ -69,7 +69,7 @@ def test_every_territory_with_communes_gets_an_edition_and_the_summary_says_so(b
     summary = result.stdout.splitlines()[-1]
     assert summary.startswith("115 édition(s) territoriale(s) construite(s) (97 départements, 18 régions) : ")
     assert "; 0 en échec." in summary and all(name in summary for name in REMOVED)
-    assert len([line for line in result.stdout.splitlines() if line.startswith("Wrote ")]) == 115
+    assert len([line for line in result.stdout.splitlines() if line.startswith("Écrit : ")]) == 115
     assert "\r" not in result.stderr and "Traceback" not in result.stderr  # no progress when not a terminal
 
 
@@ -165,7 +165,8 @@ def test_a_territory_that_fails_is_reported_and_the_others_are_built(tmp_path: P
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert [e.split(" : ")[0] for e in errors] == ["Error: édition dep:35 (Ille-et-Vilaine (35))",
                                                    "Error: édition reg:53 (Région Bretagne)"]
-    assert all(f"{layout}:40: block 'communes' (communes): a cell of the commune table overflows by" in e
+    assert all(f"{layout}:40: bloc « communes » (communes) : débordement de " in e
+               and e.endswith(" mm : une cellule du tableau des communes")
                for e in errors)
     summary = result.stdout.splitlines()[-1]
     assert summary.startswith("3 édition(s) territoriale(s) construite(s) (2 départements, 1 régions) : 6 pages")
@@ -194,14 +195,18 @@ def test_a_national_register_that_disagrees_stops_the_batch_before_any_build(tmp
         in result.stderr
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("--territories", "all", "--jobs", "0"), "Error: --jobs: --jobs 0 : il faut de 1 à 32 processus"),
-    (("--jobs", "2"), "Error: --jobs: --jobs ne sert qu’avec --territories"),
+@pytest.mark.parametrize(("args", "code", "expected"), [
+    (("--territories", "all", "--jobs", "0"), 1, "Error: --jobs: --jobs 0 : il faut de 1 à 32 processus"),
+    (("--jobs", "2"), 2, "Error: --jobs: ne sert qu’avec --territories\n  hint: ajoutez --territories, ou retirez "
+                         "--jobs"),
+    (("--territories", "all", "--output", "out/tout.pdf"), 2, "Error: --output: avec --territories, c’est le dossier "
+                                                               "des PDF, pas un fichier : out/tout.pdf"),
 ])
-def test_bad_jobs_are_refused(args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
-    result = run_cli("build", "--data-dir", MINI / "2022-02", "--layout", MINI / "layout.yaml", *args,
-                     "--output", tmp_path / "out")
-    assert result.code == 1 and expected in result.stderr, result.stderr
+def test_bad_jobs_are_refused(args: tuple[str, ...], code: int, expected: str, tmp_path: Path) -> None:
+    result = run_cli("build", "--data-dir", MINI / "2022-02", "--layout", MINI / "layout.yaml",
+                     *(args if "--output" in args else (*args, "--output", tmp_path / "out")), cwd=tmp_path)
+    assert result.code == code and expected in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_batch_worker_builds_from_the_parents_figures_without_pandas(tmp_path: Path) -> None:

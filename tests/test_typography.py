@@ -510,7 +510,7 @@ def test_format_value_unknown_unit_lists_valid_units() -> None:
     with pytest.raises(TypographyError) as info:
         format_value(1, "kg")
     message = str(info.value)
-    assert "'kg'" in message
+    assert "unité inconnue « kg »" in message
     for unit in ("count", "percent", "eur", "date", "month", "year", "text", "url"):
         assert unit in message
 
@@ -523,13 +523,13 @@ def test_format_value_bad_style_names_it(unit: str, style: str) -> None:
     with pytest.raises(TypographyError) as info:
         format_value(1, unit, style)
     message = str(info.value)
-    assert repr(style) in message and repr(unit) in message and "valid styles" in message
+    assert f"le style « {style} » ne va pas avec l’unité « {unit} »" in message and "styles possibles" in message
 
 
 def test_format_value_bad_style_lists_valid_ones() -> None:
     with pytest.raises(TypographyError) as info:
         format_value(1, "eur", "month")
-    assert "'bare'" in str(info.value) and "'compact'" in str(info.value)
+    assert "styles possibles : sans style, bare, compact" in str(info.value)
 
 
 @pytest.mark.parametrize("unit", ["count", "percent", "eur", "year", "text", "url", "date", "month"])

@@ -14,7 +14,7 @@ Modules: :mod:`.folders` (names, lock, permissions), :mod:`.manifest`, :mod:`.ca
 
 from bulletin.archive.catalogue import (CATALOGUE, ArchivedVersion, catalogue, list_editions, reconcile, reindex,
                                         versions)
-from bulletin.archive.extract import default_output, extract, refuse_inside_archive
+from bulletin.archive.extract import default_output, extract
 from bulletin.archive.folders import ArchiveError, folder_name, locked
 from bulletin.archive.journal import JOURNAL, Delivery, Journal, journal
 from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
@@ -24,5 +24,5 @@ from bulletin.archive.verify import CheckedVersion, checked_version, verify
 __all__ = ["CATALOGUE", "JOURNAL", "MANIFEST", "ArchiveError", "Archived", "ArchivedVersion", "CheckedVersion",
            "Delivery", "Journal", "Manifest", "archive_edition", "archived_request", "catalogue", "checked_version",
            "default_output", "extract", "folder_name", "journal", "list_editions", "locked", "read_manifest",
-           "reconcile", "refuse_inside_archive", "reindex", "verify", "versions"]
+           "reconcile", "reindex", "verify", "versions"]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from bulletin.archive import journal
 from bulletin.archive.folders import ArchiveError, locked, require_archive_dir, version_folders
 from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason, sqlite_reason
 from bulletin.files import current_umask, sha256_file
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,8 @@ def catalogue(archive_dir: Path, *, create: bool = False, readonly: bool = False
 
     Every SQLite failure becomes an ArchiveError naming the file, with the way out."""
     path = archive_dir / CATALOGUE
-    if not path.exists() and not create:
-        require_archive_dir(archive_dir)
-        raise ArchiveError(Problem(Where(path), "aucun catalogue d’archive ici",
-                                   "indiquez le bon --archive-dir ; si le catalogue a été perdu, "
-                                   + REINDEX_HINT.format(archive_dir)))
+    if not create:
+        require_catalogue(archive_dir)
     with _sqlite_errors(path, archive_dir, opening=True):
         if _needs_migration(path):
             _migrate(archive_dir)
@@ -88,6 +85,15 @@ def catalogue(archive_dir: Path, *, create: bool = False, readonly: bool = False
         connection.close()
 
 
+def require_catalogue(archive_dir: Path) -> None:
+    """ArchiveError unless ``archive_dir`` is a folder holding a catalogue."""
+    if not (archive_dir / CATALOGUE).exists():
+        require_archive_dir(archive_dir)
+        raise ArchiveError(Problem(Where(archive_dir / CATALOGUE), "aucun catalogue d’archive ici",
+                                   "indiquez le bon --archive-dir ; si le catalogue a été perdu, "
+                                   + REINDEX_HINT.format(archive_dir)))
+
+
 @contextlib.contextmanager
 def _sqlite_errors(path: Path, archive_dir: Path, opening: bool = False) -> Iterator[None]:
     try:
@@ -95,15 +101,15 @@ def _sqlite_errors(path: Path, archive_dir: Path, opening: bool = False) -> Iter
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if any(word in text for word in ("readonly", "disk is full", "disk I/O", "locked", "unable to open")):
-            raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {text}",
+            raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {sqlite_reason(exc)}",
                                        "vérifiez l’espace disque et les droits sur le dossier d’archive")) from None
-        raise _damaged(path, archive_dir, text) from None
+        raise _damaged(path, archive_dir, sqlite_reason(exc)) from None
     except sqlite3.Error as exc:
-        raise _damaged(path, archive_dir, str(exc)) from None
+        raise _damaged(path, archive_dir, sqlite_reason(exc)) from None
     except OSError as exc:
         if not opening:
             raise
-        raise ArchiveError(Problem(Where(path), f"catalogue inaccessible : {exc.strerror}",
+        raise ArchiveError(Problem(Where(path), f"catalogue inaccessible : {os_reason(exc)}",
                                    "vérifiez les droits sur le dossier d’archive")) from None
 
 
@@ -271,7 +277,7 @@ def _reindex(archive_dir: Path) -> list[ArchivedVersion]:
         os.chmod(name, 0o644 & ~current_umask())
         os.replace(name, path)
     except OSError as exc:
-        raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {exc.strerror}",
+        raise ArchiveError(Problem(Where(path), f"impossible d’écrire le catalogue : {os_reason(exc)}",
                                    "vérifiez l’espace disque et les droits sur le dossier d’archive")) from None
     finally:
         Path(name).unlink(missing_ok=True)

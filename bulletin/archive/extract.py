@@ -12,10 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from bulletin.archive.catalogue import CATALOGUE
 from bulletin.archive.folders import ArchiveError, make_folders, remove_folders
-from bulletin.archive.manifest import MANIFEST
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask
 
 MAX_ATTACHMENTS = 100
@@ -25,23 +23,6 @@ MAX_ATTACHMENT_BYTES = 200_000_000
 def default_output(pdf: Path) -> Path:
     """``out/<pdf name>-donnees`` under the current folder (never beside an archived PDF)."""
     return Path("out") / f"{pdf.stem}-donnees"
-
-
-def refuse_inside_archive(output: Path, archive_dir: Path | None) -> None:
-    """ArchiveError when ``output`` lies inside ``archive_dir`` or inside any folder that is an archive
-    (holds a catalogue) or an archived edition (holds a manifest)."""
-    target = output.resolve()
-    if archive_dir is not None and target.is_relative_to(archive_dir.resolve()):
-        raise _inside(output, archive_dir.resolve())
-    for folder in (target, *target.parents):
-        if (folder / CATALOGUE).is_file() or (folder / MANIFEST).is_file():
-            raise _inside(output, folder)
-
-
-def _inside(output: Path, archive: Path) -> ArchiveError:
-    return ArchiveError(Problem(Where(output), f"ce dossier est dans l’archive {archive} : une archive ne reçoit "
-                                "jamais de fichier (le prochain archive verify le signalerait)",
-                                "choisissez un --output hors de l’archive, par exemple out/donnees"))
 
 
 def extract(pdf: Path, output: Path) -> list[Path]:
@@ -64,7 +45,7 @@ def extract(pdf: Path, output: Path) -> list[Path]:
         for path in written:
             path.unlink(missing_ok=True)
         remove_folders(created)
-        raise ArchiveError(Problem(Where(output), f"impossible d’écrire : {exc.strerror}",
+        raise ArchiveError(Problem(Where(output), f"impossible d’écrire : {os_reason(exc)}",
                                    "choisissez un dossier accessible en écriture, sur un disque qui a de la place")
                            ) from None
     return targets

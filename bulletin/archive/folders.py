@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletin.errors import BulletinError, Problem, Where
+from bulletin.errors import BulletinError, Problem, Where, os_reason
 from bulletin.files import current_umask
 
 LOCK = ".lock"
@@ -100,7 +100,7 @@ def _lock_key(archive_dir: Path, create: bool) -> Path:
 
 
 def _unwritable(archive_dir: Path, exc: OSError) -> ArchiveError:
-    return ArchiveError(Problem(Where(archive_dir), f"impossible d’écrire dans le dossier d’archive : {exc.strerror}",
+    return ArchiveError(Problem(Where(archive_dir), f"impossible d’écrire dans le dossier d’archive : {os_reason(exc)}",
                                 "choisissez un dossier accessible en écriture"))
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.archive.folders import ArchiveError
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, sqlite_reason
 
 JOURNAL = "journal.sqlite3"
 SCHEMA_VERSION = 1
@@ -114,9 +114,9 @@ def journal_error(path: Path, exc: Exception) -> ArchiveError:
     """The problem of an unusable journal file."""
     text = str(exc)
     if any(word in text for word in ("readonly", "disk is full", "disk I/O", "locked", "unable to open")):
-        return ArchiveError(Problem(Where(path), f"impossible d’écrire le journal des envois : {text}",
+        return ArchiveError(Problem(Where(path), f"impossible d’écrire le journal des envois : {sqlite_reason(exc)}",
                                     "vérifiez l’espace disque et les droits sur le dossier d’archive"))
-    return ArchiveError(Problem(Where(path), f"journal des envois endommagé ou illisible ({text})", HINT))
+    return ArchiveError(Problem(Where(path), f"journal des envois endommagé ou illisible ({sqlite_reason(exc)})", HINT))
 
 
 @contextlib.contextmanager

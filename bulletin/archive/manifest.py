@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bulletin.archive.folders import ArchiveError, parse_folder_name
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -107,7 +107,7 @@ def _load(path: Path) -> dict[str, Any]:
         raise ArchiveError(Problem(Where(path), "manifeste absent : ce dossier n’est pas une édition archivée",
                                    _RESTORE)) from None
     except OSError as exc:
-        raise ArchiveError(Problem(Where(path), f"manifeste illisible : {exc.strerror}", _RESTORE)) from None
+        raise ArchiveError(Problem(Where(path), f"manifeste illisible : {os_reason(exc)}", _RESTORE)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ArchiveError(Problem(Where(path), f"manifeste endommagé (JSON invalide : {exc})", _RESTORE)) from None
     if not isinstance(data, dict):

@@ -32,7 +32,7 @@ from bulletin.build import BuildRequest, Prepared, build, prepare, source_files,
 from bulletin.layout_spec import load_layout
 from bulletin.territorial.batch import check_jobs
 from bulletin.history import load_history
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import sha256_file
 from bulletin.project import lock_file
 
@@ -94,7 +94,7 @@ def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | Non
             protect(staging)
             staging.rename(target)
         except OSError as exc:
-            raise ArchiveError(Problem(Where(target), f"impossible d’écrire l’archive : {exc.strerror}",
+            raise ArchiveError(Problem(Where(target), f"impossible d’écrire l’archive : {os_reason(exc)}",
                                        "vérifiez l’espace disque et les droits sur le dossier d’archive")) from None
         finally:
             remove_tree(staging)

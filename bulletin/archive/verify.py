@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bulletin.archive.catalogue import (ArchivedVersion, catalogue, catalogued_files, latest, previous_month,
-                                        reconcile, versions)
+                                        reconcile, require_catalogue, versions)
 from bulletin.archive.folders import ArchiveError, locked
 from bulletin.archive.manifest import MANIFEST, Document, Manifest, read_manifest
 from bulletin.archive.store import archived_request
@@ -28,6 +28,7 @@ RESTORE = "restaurez-le depuis une sauvegarde"
 
 def verify(archive_dir: Path, month: str | None = None) -> tuple[list[ArchivedVersion], list[Problem]]:
     """Check every version (of ``month``, or all): the versions checked and every problem found."""
+    require_catalogue(archive_dir)  # before the lock, which would leave a .lock file in any folder
     with locked(archive_dir), catalogue(archive_dir) as db:
         reconcile(db, archive_dir)
         checked = versions(db, month)

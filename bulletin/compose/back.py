@@ -74,7 +74,7 @@ def compose_back(layout: LayoutSpec, ctx: Context, note: SourcesNote) -> tuple[P
         placed.append((row, Box(page.margin_left, bottom + 5 * MM, row.width(), logo_height)))
     placed.append((band, band_box))
     return note.page(placed, body, "back"), problems, result.overflows + [
-        Overflow(t.block.spec, t.amount, "the back page") for t in result.too_tall]
+        Overflow(t.block.spec, t.amount, "la quatrième de couverture") for t in result.too_tall]
 
 
 def _spills(block: BaseBlock) -> Problem:

@@ -123,8 +123,8 @@ class CoverBand(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         subtitle, title, month = self._lines(width - 30 * MM)
-        overflows = self.overflow(title, "the cover title") + self.overflow(subtitle, "the cover subtitle")
-        overflows += self.overflow(self._territory(width - 30 * MM), "the territory's name")
+        overflows = self.overflow(title, "le titre de couverture") + self.overflow(subtitle, "le sous-titre de couverture")
+        overflows += self.overflow(self._territory(width - 30 * MM), "le nom du territoire")
         return Measure(24 * MM + subtitle.height + 4 * MM + title.height + 6 * MM + month.height + 20 * MM
                        + self._extra(width - 30 * MM), overflows)
 
@@ -207,7 +207,7 @@ class PublisherLine(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         layout = self._layout(width)
-        return Measure(layout.height, self.overflow(layout, "the publisher's name"))
+        return Measure(layout.height, self.overflow(layout, "le nom de l’éditeur"))
 
     def draw(self, surface: Surface, box: Box) -> None:
         surface.text_layout(self._layout(box.width), box.x, box.y, box.width, role="P")

@@ -58,9 +58,9 @@ def destinations(pages: list[PlacedPage]) -> dict[str, int]:
 def fit_problem(overflow: Overflow) -> Problem:
     """A user-facing problem for an overflow inside a block: file, line, block id and by how much."""
     return Problem(overflow.spec.where,
-                   f"block {overflow.spec.id!r} ({overflow.spec.type}): {overflow.what} overflows by "
-                   f"{overflow.amount / MM:.1f} mm",
-                   "shorten the text, use a smaller size, widen the column or move blocks to another page")
+                   f"bloc « {overflow.spec.id} » ({overflow.spec.type}) : débordement de "
+                   f"{fr_decimal(overflow.amount / MM, 1)} mm : {overflow.what}",
+                   "raccourcissez le texte, réduisez la taille, élargissez la colonne ou déplacez des blocs")
 
 
 def too_tall_problem(too_tall: TooTall, pages_before: int = 0) -> Problem:

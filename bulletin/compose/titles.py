@@ -44,7 +44,7 @@ class SectionTitleBlock(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         layout = self._layout(width)
-        return Measure(layout.height + 2 * PAD, self.overflow(layout, "the section title"))
+        return Measure(layout.height + 2 * PAD, self.overflow(layout, "le titre de section"))
 
     def space_before(self, gap: float) -> float:
         return 2 * gap  # a new section breathes more than the blocks inside one

@@ -129,14 +129,14 @@ class MapBlock(BaseBlock):
         height = self.options["height"] * MM
         plot = Box(0, 0, width, height - title.height - footer.height - 3 * MM)
         map_box, legend = self._plot(plot)
-        records = self.overflow(title, "the map title") + self.overflow(footer, "the map source line")
+        records = self.overflow(title, "le titre de la carte") + self.overflow(footer, "la ligne de source de la carte")
         legend_title, rows = self._legend_layout(legend.width)
-        records += self.overflow(legend_title, "the legend title")
-        records += tuple(o for _, _, row in rows for o in self.overflow(row, "a legend label"))
+        records += self.overflow(legend_title, "le titre de la légende")
+        records += tuple(o for _, _, row in rows for o in self.overflow(row, "un libellé de la légende"))
         if map_box.height < 40 * MM:
-            records += (Overflow(self.spec, 40 * MM - map_box.height, "the map (under 40 mm high: raise height)"),)
+            records += (Overflow(self.spec, 40 * MM - map_box.height, "la carte (moins de 40 mm de haut : augmentez height)"),)
         if self._legend_height(legend.width) > legend.height + 0.01:
-            records += (Overflow(self.spec, self._legend_height(legend.width) - legend.height, "the legend"),)
+            records += (Overflow(self.spec, self._legend_height(legend.width) - legend.height, "la légende"),)
         return Measure(height, records)
 
     def draw(self, surface: Surface, box: Box) -> None:

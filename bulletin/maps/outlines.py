@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import DataError, Problem, Where, raise_if_errors
+from bulletin.errors import DataError, Problem, Where, os_reason, raise_if_errors
 
 Point = tuple[float, float]
 Ring = tuple[Point, ...]
@@ -76,7 +76,7 @@ def _json(path: Path) -> Any:
                                     f"au plus {MAX_BYTES // 1_000_000} Mo : simplifiez les contours"))
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise DataError(Problem(Where(path), f"fichier de contours illisible : {exc.strerror}",
+        raise DataError(Problem(Where(path), f"fichier de contours illisible : {os_reason(exc)}",
                                 "corrigez le chemin des contours dans la configuration")) from None
     except UnicodeDecodeError:
         raise DataError(Problem(Where(path), "fichier de contours qui n’est pas en UTF-8",

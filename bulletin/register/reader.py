@@ -85,7 +85,7 @@ def read_register(path: Path) -> tuple[Register | None, list[Problem]]:
 
 
 def _table(spec: RegisterSpec) -> Table:
-    if not spec.file.is_file():
+    if not spec.file.exists():  # a folder, a FIFO or a device is refused by the table readers, as such
         raise DataError(Problem(Where(spec.file), "fichier du registre introuvable",
                                 f"corrigez register: file: dans {spec.path.name}"))
     if spec.file.suffix.lower() == ".xlsx":

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 
-from bulletin.archive import (CheckedVersion, Delivery, Journal, checked_version, journal, locked,
-                              refuse_inside_archive)
+from bulletin.archive import CheckedVersion, Delivery, Journal, checked_version, journal, locked
 from bulletin.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.edition import load_edition
-from bulletin.errors import Problem, Where
+from bulletin.outputs import refuse_inside_archive
+from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask
 from bulletin.mail import (Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part,
                            territorial_message)
@@ -189,7 +189,7 @@ def _require_mail_folder(folder: Path) -> None:
 
 
 def _unwritable(folder: Path, exc: OSError) -> MailError:
-    return MailError(Problem(Where(folder), f"impossible d’écrire l’essai à blanc : {exc.strerror}",
+    return MailError(Problem(Where(folder), f"impossible d’écrire l’essai à blanc : {os_reason(exc)}",
                              "choisissez un --out-dir accessible en écriture, sur un disque qui a de la place"))
 
 

@@ -14,7 +14,7 @@ import smtplib
 import socket
 import ssl
 
-from bulletin.errors import Problem, Where
+from bulletin.errors import Problem, Where, os_reason
 from bulletin.mail import MailError, SmtpSettings
 
 
@@ -124,7 +124,8 @@ def connection_problem(exc: BaseException, s: SmtpSettings) -> Problem:
     where = Where(f"serveur SMTP {server}")
     settings_hint = "vérifiez smtp: dans la configuration d’envoi, --smtp-host/--smtp-port/--smtp-security"
     if isinstance(exc, socket.gaierror):
-        return Problem(where, f"nom de serveur inconnu : {s.host} ({exc.strerror})", settings_hint)
+        reason = " (résolution de noms impossible pour l’instant : réseau ?)" if exc.errno == socket.EAI_AGAIN else ""
+        return Problem(where, f"nom de serveur inconnu : {s.host}{reason}", settings_hint)
     if isinstance(exc, ConnectionRefusedError):
         return Problem(where, "connexion refusée : aucun serveur n’écoute sur ce port",
                        settings_hint + " ; 587 pour starttls, 465 pour tls")
@@ -147,5 +148,5 @@ def connection_problem(exc: BaseException, s: SmtpSettings) -> Problem:
         return Problem(where, f"le serveur refuse la session : {_reply(exc.smtp_code, exc.smtp_error)}", settings_hint)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return Problem(where, "le serveur a fermé la connexion dès l’ouverture", settings_hint)
-    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    text = os_reason(exc) if isinstance(exc, OSError) else type(exc).__name__
     return Problem(where, f"connexion impossible : {text}", settings_hint)

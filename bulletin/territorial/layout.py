@@ -15,7 +15,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from bulletin.edition import Edition
-from bulletin.errors import Problem
+from bulletin.errors import Problem, nearest
 from bulletin.layout_spec import BlockSpec, LayoutSpec, SectionSpec
 from bulletin.sources import MEASURED_UNITS
 from bulletin.templates import NATIONAL, template_options
@@ -107,11 +107,13 @@ def _register_names(block: BlockSpec, scope: Scope) -> Iterator[Problem]:
     values = block.options.get("values", "communes")
     if block.type == "map" and values != "communes" and values not in {d.key for d in spec.figures}:
         yield Problem(block.where, f"bloc « {block.id} » : values: « {values} » n’est pas un chiffre déclaré dans "
-                      f"{spec.path.name}", "écrivez values: communes, ou une clé déclarée sous figures:")
+                      f"{spec.path.name}", nearest(str(values), [d.key for d in spec.figures],
+                                                   "écrivez values: communes, ou une clé déclarée sous figures:"))
     for column in block.options.get("indicators") or ():
         if column.indicator not in spec.indicators:
             yield Problem(block.where, f"bloc « {block.id} » : l’indicateur « {column.indicator} » n’est pas déclaré "
-                          f"dans {spec.path.name}", f"indicateurs déclarés : {', '.join(spec.indicators) or 'aucun'}")
+                          f"dans {spec.path.name}", nearest(column.indicator, spec.indicators, "indicateurs déclarés "
+                                                            f": {', '.join(spec.indicators) or 'aucun'}"))
 
 
 HINT = ("marquez le bloc national_only: true, écrivez {{{key}:national}} pour l’imprimer comme chiffre de la France, "
