@@ -363,6 +363,9 @@ def main() -> None:
     parser.add_argument("--territories", action="store_true",
                         help="also run build --territories all on the shared register and outlines")
     args = parser.parse_args()
+    for tree in args.baseline:
+        if not (tree / "make_bulletin.py").is_file():
+            parser.error(f"--baseline {tree}: not a checkout of bulletin (no make_bulletin.py there)")
     print(f"machine: {os.cpu_count()} cores, {versions()}, {time.strftime('%Y-%m-%d %H:%M')}")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
