@@ -218,7 +218,7 @@ def batch(folder: Path, layout: Path, count: int) -> None:
 def territorial_project(folder: Path) -> Path:
     """A project whose February 2022 edition has the generated register (fictitious indicators, fixed seed) of
     the real PVD communes, with the ANCT outlines for the maps; return its folder."""
-    from bulletin.edition import load_edition
+    from bulletin.data.edition import load_edition
     from bulletin.register.generate import generate_register, targets_from_edition
 
     edition = folder / "editions" / "2022-02"

@@ -88,7 +88,7 @@ def main() -> None:
         sys.exit(f"real territorial data absent: {TERRITOIRES}")
     print(f"first import of pandas (fresh process)                median {pandas_import() * 1000:8.1f} ms")
     from bulletin.blocks import Context
-    from bulletin.edition import load_edition
+    from bulletin.data.edition import load_edition
     from bulletin.fonts import register_fonts
     from bulletin.maps.outlines import load_outlines
     from bulletin.register import all_territories, load_register

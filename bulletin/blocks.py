@@ -17,18 +17,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bulletin import charts, sources
-from bulletin.edition import Edition, Figure, is_safe_url
+from bulletin import charts
+from bulletin.data import sources
+from bulletin.data.edition import Edition, Figure, is_safe_url
 from bulletin.errors import BulletinError, Problem
 from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
-from bulletin.history import History, change_since
+from bulletin.data.history import History, change_since
 from bulletin.layout_spec import BlockSpec
 from bulletin.surface import Surface
 from bulletin.templates import NATIONAL, Piece, template_options
 from bulletin.territorial.scope import NATIONAL as NATIONAL_SCOPE, Scope
 from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text
-from bulletin.sources import MEASURED_UNITS, Provenance, Reference, source_line  # noqa: F401 - used by maps
+from bulletin.data.sources import MEASURED_UNITS, Provenance, Reference, source_line  # noqa: F401 - used by maps
 from bulletin.theme import MM, Theme
 from bulletin.typography import compact_is_exact, NBSP, format_value
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletin.edition import Edition, load_edition, read_edition
+from bulletin.data.edition import Edition, load_edition, read_edition
 from bulletin.errors import BulletinError, Problem, Where
 from bulletin.fonts import register_fonts
-from bulletin.history import History, load_history, series_warnings
+from bulletin.data.history import History, load_history, series_warnings
 from bulletin.layout_spec import LayoutSpec, load_layout, read_layout
 from bulletin.compose import PlacedPage, compose
 from bulletin.compose.checks import accent_problems
@@ -29,7 +29,7 @@ from bulletin.stages import stage, started
 from bulletin.territorial.layout import edition_layout, territorial_problems
 from bulletin.territorial.scope import NATIONAL, Scope, read_scope, territory_of
 from bulletin.theme import Theme, load_theme
-from bulletin.validate import validate
+from bulletin.data.validate import validate
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bulletin.edition import Edition
-from bulletin.history import History
+from bulletin.data.edition import Edition
+from bulletin.data.history import History
 
 #: A curve needs this many real points to be drawn as a line: two points draw a straight line
 #: that claims a steady trend between two observations; with three, the reader sees the shape.

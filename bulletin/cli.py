@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 from bulletin.arguments import UsageError, make_parser, refuse_conflicts
 from bulletin.build import BuildRequest, Prepared, build, check, read_files
-from bulletin.edition import MONTH_PATTERN, load_edition
+from bulletin.data.edition import MONTH_PATTERN, load_edition
 from bulletin.errors import BulletinError, Interrupted, Problem, RenderError, Where, os_reason, quoted
 from bulletin.files import make_folder, staging_folder
-from bulletin.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
+from bulletin.data.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
 from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
 from bulletin.project import Project, current_project, init_project
 from bulletin.recipients import read_recipients
@@ -32,7 +32,7 @@ from bulletin.report import render_changes, render_problems
 from bulletin.stages import stage
 
 if TYPE_CHECKING:
-    from bulletin.importer import Created
+    from bulletin.data.importer import Created
 
 __all__ = ["main", "make_parser", "run"]
 log = logging.getLogger("bulletin")
@@ -108,7 +108,7 @@ def _guard_new_edition(args: argparse.Namespace, sources: list[Path]) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from bulletin.importer import import_edition
+    from bulletin.data.importer import import_edition
 
     month = _month(args.edition, "--edition")
     onto = _month(args.onto, "--onto") if args.onto else None
@@ -138,7 +138,7 @@ def _print_changes(created: Created, onto: str) -> None:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from bulletin.importer import new_edition
+    from bulletin.data.importer import new_edition
 
     month = _month(args.month, "new")
     _guard_new_edition(args, [])

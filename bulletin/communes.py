@@ -22,7 +22,7 @@ from bulletin.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow
 from bulletin.layout_spec import BlockSpec, IndicatorColumn
 from bulletin.register import Commune, Register
-from bulletin.sources import Provenance
+from bulletin.data.sources import Provenance
 from bulletin.structure import Node, StructureRecorder
 from bulletin.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text

@@ -16,7 +16,7 @@ from typing import Any
 
 from bulletin.errors import LayoutError, Problem, Where, closest, nearest, quoted, raise_if_errors
 from bulletin.templates import Piece, TemplateSyntaxError, parse_template
-from bulletin.yamlspec import Located, load_yaml
+from bulletin.data.yamlspec import Located, load_yaml
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 

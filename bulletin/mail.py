@@ -26,12 +26,12 @@ from email.utils import formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.errors import BulletinError, Problem, Where
-from bulletin.history import change_since
+from bulletin.data.history import change_since
 from bulletin.recipients import Recipient, is_valid_address
 from bulletin.typography import format_value, fr_month
-from bulletin.yamlspec import Located, load_yaml
+from bulletin.data.yamlspec import Located, load_yaml
 
 SECURITIES = ("none", "starttls", "tls")
 ADDRESS_HEADERS = ("from", "to", "reply-to")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bulletin.errors import DataError, Problem, Where, os_reason, raise_if_errors
 from bulletin.register.territories import parse_territory
-from bulletin.tables import Row, read_csv_table
+from bulletin.data.tables import Row, read_csv_table
 
 log = logging.getLogger(__name__)
 COLUMNS = {"email": ("email", "courriel"), "name": ("name", "nom"), "organisation": ("organisation", "organisme"),

@@ -19,7 +19,7 @@ from bulletin import __version__
 from bulletin.blocks import HeadingBlock, draw_block
 from bulletin.compose import PlacedPage, destinations, furniture
 from bulletin.compose.titles import SectionTitleBlock
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.errors import BulletinError, Problem, RenderError
 from bulletin.layout_spec import LayoutSpec
 from bulletin.structure import StructureRecorder

@@ -1,7 +1,7 @@
 """Present the changes between two editions as a readable table, CSV or JSON, and the problems
 ``check`` found as JSON.
 
-Input: :class:`~bulletin.history.Change` rows. Output: text for the terminal (French figures,
+Input: :class:`~bulletin.data.history.Change` rows. Output: text for the terminal (French figures,
 changes of percentages in points, aligned columns) or machine-readable CSV / JSON (numbers as
 numbers, ISO dates). CSV cells that a spreadsheet would run as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return, and not a plain number) are prefixed with ``'``.
@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 
 from bulletin.errors import Problem
-from bulletin.history import Change, signed_change
+from bulletin.data.history import Change, signed_change
 from bulletin.typography import format_value, fr_date
 
 FORMATS = ("table", "csv", "json")

@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
 from bulletin.fonts import Span, text_spans, text_width
-from bulletin.sources import Reference
+from bulletin.data.sources import Reference
 from bulletin.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
 

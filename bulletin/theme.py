@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bulletin.errors import LayoutError, Problem, Where, closest, nearest, quoted, raise_if_errors
-from bulletin.yamlspec import Located, load_yaml
+from bulletin.data.yamlspec import Located, load_yaml
 
 MM = 72 / 25.4  # points per millimetre
 MIN_FONT_SIZE = 6.0  # nothing printed smaller than 6 pt

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.edition import load_edition
+from bulletin.data.edition import load_edition
 from bulletin.register.generate import generate_register, targets_from_edition
 
 ROOT = Path(__file__).resolve().parent.parent

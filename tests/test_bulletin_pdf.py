@@ -8,7 +8,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bulletin.edition import parse_value
+from bulletin.data.edition import parse_value
 from bulletin.layout_spec import LayoutSpec, load_layout
 from bulletin.territorial.layout import edition_layout
 from bulletin.territorial.scope import NATIONAL

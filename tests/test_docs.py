@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from bulletin.cli import make_parser
-from bulletin.edition import STATUSES, UNITS, load_edition
+from bulletin.data.edition import STATUSES, UNITS, load_edition
 from bulletin.layout_spec import BLOCK_OPTIONS, read_layout
-from bulletin.validate import validate
+from bulletin.data.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

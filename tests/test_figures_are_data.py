@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bulletin.layout_spec import load_layout
-from bulletin.validate import DIGIT
+from bulletin.data.validate import DIGIT
 from conftest import LAYOUT, replace_in_file, run_cli
 from pdfread import flat, page_texts
 

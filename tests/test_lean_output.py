@@ -141,7 +141,7 @@ print(" ".join(sorted(sys.modules)))
 NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
                          "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register.reader",
                          "bulletin.register.spec", "bulletin.maps.outlines", "bulletin.send", "bulletin.archive",
-                         "bulletin.preview", "bulletin.importer")
+                         "bulletin.preview", "bulletin.data.importer")
 
 
 def test_a_national_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:

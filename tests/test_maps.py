@@ -17,7 +17,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from bulletin.blocks import Context
-from bulletin.edition import load_edition
+from bulletin.data.edition import load_edition
 from bulletin.errors import DataError, Where
 from bulletin.fonts import register_fonts
 from bulletin.geometry import Box

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.edition import load_edition
+from bulletin.data.edition import load_edition
 from bulletin.errors import DataError
 from bulletin.register import FRANCE, all_territories, load_register, parse_territory
 from bulletin.register.compute import compare_figures, compute_figures

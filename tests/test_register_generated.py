@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.edition import load_edition
+from bulletin.data.edition import load_edition
 from bulletin.register import FRANCE, all_territories, load_register
 from bulletin.register.compute import compare_figures, compute_figures
 from bulletin.register.generate import REGISTER_CSV, generate_register, targets_from_edition

@@ -217,7 +217,7 @@ def test_a_batch_worker_builds_from_the_parents_figures_without_pandas(tmp_path:
     import sys
 
     from bulletin.build import BuildRequest
-    from bulletin.edition import load_edition
+    from bulletin.data.edition import load_edition
     from bulletin.territorial.scope import precompute, territory_of
 
     edition = MINI / "2022-02"

@@ -31,7 +31,7 @@ from bulletin.archive.manifest import MANIFEST, Document, FileEntry, Manifest, m
 from bulletin.build import BuildRequest, Prepared, build, prepare, source_files, uses_history
 from bulletin.layout_spec import load_layout
 from bulletin.territorial.batch import check_jobs
-from bulletin.history import load_history
+from bulletin.data.history import load_history
 from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import sha256_file
 from bulletin.project import lock_file
@@ -176,7 +176,7 @@ def _assemble(folder: Path, prepared: Prepared, version: int, reason: str, terri
 
 def _copy_history(folder: Path, prepared: Prepared) -> None:
     """The earlier editions that deltas and history curves read, as ``YYYY-MM/`` folders beside ``data/``:
-    the build from the archived copies finds them where :func:`~bulletin.history.load_history` looks
+    the build from the archived copies finds them where :func:`~bulletin.data.history.load_history` looks
     (the data folder's siblings), so the archived PDF shows the same changes as the built one."""
     if not uses_history(prepared.layout):
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.errors import Problem, Where
 from bulletin.fonts import text_width
 from bulletin.layout_spec import LayoutSpec

@@ -7,10 +7,10 @@ line « Source : ANCT, données au 1er février 2022 sauf mention contraire. Aut
 
 from __future__ import annotations
 
-from bulletin import sources
+from bulletin.data import sources
 from bulletin.blocks import BaseBlock, Context
 from bulletin.compose.page import PlacedPage
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.territorial.scope import NATIONAL, Scope
 from bulletin.geometry import Box
 from bulletin.textflow import Fragment, TextLayout, layout_text

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bulletin.blocks import BaseBlock, HeadingBlock, RowBlock
 from bulletin.compose.titles import SectionTitleBlock
 from bulletin.geometry import Box
-from bulletin.sources import Reference
+from bulletin.data.sources import Reference
 from bulletin.textflow import TextLayout
 from bulletin.theme import Theme
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bulletin import sources
+from bulletin.data import sources
 from bulletin.blocks import Context
 from bulletin.compose.back import compose_back
 from bulletin.compose.checks import image_files_problems
@@ -20,10 +20,10 @@ from bulletin.compose.notes import SourcesNote
 from bulletin.compose.page import PlacedPage, body_box
 from bulletin.compose.sections import BACK_ACCENT, contents_entries, flow_items
 from bulletin.compose.titles import SectionTitleBlock
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.errors import Problem
 from bulletin.geometry import Overflow
-from bulletin.history import History
+from bulletin.data.history import History
 from bulletin.layout_spec import LayoutSpec
 from bulletin.territorial.scope import NATIONAL, Scope
 from bulletin.theme import MM, Theme

@@ -7,12 +7,12 @@ reference of the sources line, the entries a sommaire of that section lists).
 
 from __future__ import annotations
 
-from bulletin import sources
+from bulletin.data import sources
 from bulletin.blocks import ContentsEntry, Context, make_block
 from bulletin.compose.flow import FlowItem
 from bulletin.compose.titles import SectionTitleBlock, section_destination
-from bulletin.edition import Edition
-from bulletin.history import History
+from bulletin.data.edition import Edition
+from bulletin.data.history import History
 from bulletin.layout_spec import LayoutSpec
 from bulletin.territorial.scope import NATIONAL, Scope
 from bulletin.theme import Theme

@@ -1,8 +1,8 @@
 """Compute stage of the register: declared figures and series, for the country or one territory.
 
 Input: a :class:`~bulletin.register.reader.Register` and a :class:`~bulletin.register.territories.Territory`.
-Output: :class:`Computed` — plain :class:`~bulletin.edition.Figure` and
-:class:`~bulletin.edition.SeriesPoint` objects with unit, as-of date, source, status and note,
+Output: :class:`Computed` — plain :class:`~bulletin.data.edition.Figure` and
+:class:`~bulletin.data.edition.SeriesPoint` objects with unit, as-of date, source, status and note,
 exactly as ``figures.csv`` would give them — and :func:`compare_figures`, which lists every typed
 figure of an edition that disagrees with its computed value. pandas is imported here, inside the
 functions, and nowhere else: the national build never loads it.
@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from bulletin.edition import Edition, Figure, SeriesPoint
+from bulletin.data.edition import Edition, Figure, SeriesPoint
 from bulletin.errors import Problem
 from bulletin.register.reader import Register
 from bulletin.register.spec import Condition, FigureDeclaration, Provenance, SeriesDeclaration

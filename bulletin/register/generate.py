@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.register.reader import Commune, read_register
 from bulletin.register.territories import DEPARTEMENTS, REGIONS
 

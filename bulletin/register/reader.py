@@ -20,7 +20,7 @@ from types import MappingProxyType
 from bulletin.errors import DataError, Problem, Where, raise_if_errors
 from bulletin.register.spec import NO, YES, Indicator, RegisterSpec, read_register_spec
 from bulletin.register.territories import DEPARTEMENTS, FRANCE, Territory, region_code, region_of
-from bulletin.tables import FRENCH_DATE, FRENCH_NUMBER, Row, Table, read_csv_table, read_xlsx_tables
+from bulletin.data.tables import FRENCH_DATE, FRENCH_NUMBER, Row, Table, read_csv_table, read_xlsx_tables
 
 INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 MAX_COMMUNES = 40_000  # France has about 35 000 communes

@@ -16,9 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bulletin.edition import KEY_PATTERN, STATUSES, parse_iso_date
+from bulletin.data.edition import KEY_PATTERN, STATUSES, parse_iso_date
 from bulletin.errors import DataError, Problem, Where
-from bulletin.yamlspec import Located, load_yaml
+from bulletin.data.yamlspec import Located, load_yaml
 
 FIELDS = ("insee", "name", "departement", "region", "population")
 REQUIRED_FIELDS = ("insee", "name", "departement", "population")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bulletin.archive import CheckedVersion, Delivery, Journal, checked_version, journal, locked
 from bulletin.archive.folders import make_folders, remove_folders, remove_tree
-from bulletin.edition import load_edition
+from bulletin.data.edition import load_edition
 from bulletin.outputs import refuse_inside_archive
 from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask

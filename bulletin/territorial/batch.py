@@ -110,7 +110,7 @@ def _plan(request, which: str | Sequence[str]) -> tuple[list[Territory], list[Te
 
 def _precomputed(request, wanted: list[Territory]) -> tuple[tuple[object, ...], dict]:  # type: ignore[no-untyped-def, type-arg]
     """Every territory's figures, computed once here: the workers then never load pandas (≈ 45 MB each)."""
-    from bulletin.edition import load_edition
+    from bulletin.data.edition import load_edition
     from bulletin.territorial.scope import precompute
 
     return precompute(request.edition_dir, load_edition(request.edition_dir), wanted)

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 from types import MappingProxyType
 
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.errors import Problem, nearest
 from bulletin.layout_spec import BlockSpec, LayoutSpec, SectionSpec
-from bulletin.sources import MEASURED_UNITS
+from bulletin.data.sources import MEASURED_UNITS
 from bulletin.templates import NATIONAL, template_options
 from bulletin.territorial.scope import Scope
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from bulletin.edition import CoherenceRule, Edition
+from bulletin.data.edition import CoherenceRule, Edition
 from bulletin.errors import BulletinError, DataError, Problem, Where
 from bulletin.register import REGISTER_FILE, FRANCE, Territory, parse_territory
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bulletin.errors import DataError, Problem, Where, nearest, quoted, raise_if_errors
-from bulletin.tables import Row, Table, read_csv_table, read_xlsx_tables
-from bulletin.yamlspec import Located, load_yaml
+from bulletin.data.tables import Row, Table, read_csv_table, read_xlsx_tables
+from bulletin.data.yamlspec import Located, load_yaml
 
 UNITS = ("count", "percent", "eur", "date", "month", "year", "text", "url")
 STATUSES = ("published", "provisional", "derived", "illustrative")

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bulletin.edition import Edition
+from bulletin.data.edition import Edition
 from bulletin.typography import NBSP, fr_date
 
 MEASURED_UNITS = ("count", "percent", "eur")

@@ -23,12 +23,12 @@ from typing import Any
 
 import yaml
 
-from bulletin.edition import (FIGURE_COLUMNS, SERIES_COLUMNS, read_edition, read_tables, usable_tables)
+from bulletin.data.edition import (FIGURE_COLUMNS, SERIES_COLUMNS, read_edition, read_tables, usable_tables)
 from bulletin.errors import DataError, Problem, RenderError, Where, os_reason, raise_if_errors
 from bulletin.files import current_umask, staging_folder
-from bulletin.history import available_editions, edition_folders
-from bulletin.tables import Row, Table, read_csv_table, read_xlsx_tables
-from bulletin.yamlspec import Located, load_yaml
+from bulletin.data.history import available_editions, edition_folders
+from bulletin.data.tables import Row, Table, read_csv_table, read_xlsx_tables
+from bulletin.data.yamlspec import Located, load_yaml
 
 TABLES = {"figures": FIGURE_COLUMNS, "series": SERIES_COLUMNS}
 

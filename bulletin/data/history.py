@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from bulletin.edition import MONTH_PATTERN, Edition, Figure, SeriesPoint, Value, load_edition
+from bulletin.data.edition import MONTH_PATTERN, Edition, Figure, SeriesPoint, Value, load_edition
 from bulletin.errors import DataError, Problem, Where
 from bulletin.typography import fr_decimal, fr_month, fr_signed
 

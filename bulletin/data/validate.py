@@ -1,6 +1,6 @@
 """Validate stage: check the edition against itself and against the layout that prints it.
 
-Input: an :class:`~bulletin.edition.Edition` and a :class:`~bulletin.layout_spec.LayoutSpec`.
+Input: an :class:`~bulletin.data.edition.Edition` and a :class:`~bulletin.layout_spec.LayoutSpec`.
 Output: a list of problems (errors and warnings), each with file, line or key and a fix.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from bulletin.chartdata import chart_data, chart_problems
-from bulletin.edition import CoherenceRule, Edition, is_safe_url
+from bulletin.data.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where, nearest, quoted
-from bulletin.history import History
+from bulletin.data.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
 from bulletin.templates import NATIONAL, template_options
 from bulletin.typography import TypographyError, format_value
