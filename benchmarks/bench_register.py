@@ -61,8 +61,8 @@ def draw_map(path: Path, register: Any, outlines: Any, ctx: Any) -> int:
     from bulletin.layout_spec import BlockSpec
     from bulletin.maps.block import MAP_OPTIONS, MapBlock
     from bulletin.maps.data import communes_per_territory
-    from bulletin.structure import StructureRecorder
-    from bulletin.surface import Surface
+    from bulletin.pdf.structure import StructureRecorder
+    from bulletin.pdf.surface import Surface
     from bulletin.templates import parse_template
     from bulletin.theme import MM
 
@@ -89,7 +89,7 @@ def main() -> None:
     print(f"first import of pandas (fresh process)                median {pandas_import() * 1000:8.1f} ms")
     from bulletin.blocks import Context
     from bulletin.data.edition import load_edition
-    from bulletin.fonts import register_fonts
+    from bulletin.pdf.fonts import register_fonts
     from bulletin.maps.outlines import load_outlines
     from bulletin.register import all_territories, load_register
     from bulletin.register.compute import compute_figures, register_frame

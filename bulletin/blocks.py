@@ -21,11 +21,11 @@ from bulletin import charts
 from bulletin.data import sources
 from bulletin.data.edition import Edition, Figure, is_safe_url
 from bulletin.errors import BulletinError, Problem
-from bulletin.fonts import text_width
+from bulletin.pdf.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow, column_widths, stack
 from bulletin.data.history import History, change_since
 from bulletin.layout_spec import BlockSpec
-from bulletin.surface import Surface
+from bulletin.pdf.surface import Surface
 from bulletin.templates import NATIONAL, Piece, template_options
 from bulletin.territorial.scope import NATIONAL as NATIONAL_SCOPE, Scope
 from bulletin.textflow import Fragment, Line, TextLayout, TextStyle, layout_text

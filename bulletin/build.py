@@ -1,7 +1,7 @@
 """The conductor: load → validate → lay out → render, in that order.
 
 Input: a :class:`BuildRequest` (edition folder, layout file, output, options). Output: a PDF
-(:func:`build`), PNG previews (:mod:`bulletin.preview`), or the list of warnings (:func:`check`).
+(:func:`build`), PNG previews (:mod:`bulletin.pdf.preview`), or the list of warnings (:func:`check`).
 Any user error raises a :class:`~bulletin.errors.BulletinError` listing every problem found.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bulletin.data.edition import Edition, load_edition, read_edition
 from bulletin.errors import BulletinError, Problem, Where
-from bulletin.fonts import register_fonts
+from bulletin.pdf.fonts import register_fonts
 from bulletin.data.history import History, load_history, series_warnings
 from bulletin.layout_spec import LayoutSpec, load_layout, read_layout
 from bulletin.compose import PlacedPage, compose
@@ -23,8 +23,8 @@ from bulletin.compose.furniture import furniture_problems
 from bulletin import __version__
 from bulletin.files import atomic_path
 from bulletin.outputs import input_files, refuse_over_inputs
-from bulletin.pdfa import PdfIdentity, finalize_pdf
-from bulletin.render import RenderOptions, document_title, render_pdf
+from bulletin.pdf.pdfa import PdfIdentity, finalize_pdf
+from bulletin.pdf.render import RenderOptions, document_title, render_pdf
 from bulletin.stages import stage, started
 from bulletin.territorial.layout import edition_layout, territorial_problems
 from bulletin.territorial.scope import NATIONAL, Scope, read_scope, territory_of

@@ -461,7 +461,7 @@ def _refuse_preview_output(args: argparse.Namespace) -> None:
 
 def render_preview(args: argparse.Namespace, request: BuildRequest) -> tuple[Path, list[Path], Prepared]:
     """Build the PDF in a scratch folder and render its pages as PNG into the preview folder."""
-    from bulletin.preview import render_png
+    from bulletin.pdf.preview import render_png
 
     target: Path | None = args.output
     _refuse_preview_output(args)

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bulletin.blocks import BaseBlock, Context
-from bulletin.fonts import text_width
+from bulletin.pdf.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow
 from bulletin.layout_spec import BlockSpec, IndicatorColumn
 from bulletin.register import Commune, Register
 from bulletin.data.sources import Provenance
-from bulletin.structure import Node, StructureRecorder
-from bulletin.surface import Surface
+from bulletin.pdf.structure import Node, StructureRecorder
+from bulletin.pdf.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.theme import MM
 from bulletin.typography import fr_amount, fr_date, fr_integer

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bulletin.fonts import text_width
+from bulletin.pdf.fonts import text_width
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bulletin import charts
 from bulletin.charts import ChartData
-from bulletin.fonts import register_fonts
+from bulletin.pdf.fonts import register_fonts
 from bulletin.geometry import Box
-from bulletin.surface import Surface
+from bulletin.pdf.surface import Surface
 from bulletin.theme import load_theme
 from conftest import ROOT, run_cli
 from pdfread import TextRect, figure_fills, flat, labels, overlapping_labels, page_texts, structure_elements, text_rects

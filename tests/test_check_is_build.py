@@ -12,7 +12,7 @@ import pytest
 from bulletin import charts
 from bulletin.build import BuildRequest, build, check
 from bulletin.errors import BulletinError
-from bulletin.fonts import register_fonts, text_width
+from bulletin.pdf.fonts import register_fonts, text_width
 from bulletin.theme import MM, load_theme
 from bulletin.typography import fr_month
 from conftest import ROOT, replace_in_file, run_cli

@@ -11,9 +11,9 @@ from pathlib import Path
 import pikepdf
 from reportlab.pdfgen.canvas import Canvas
 
-from bulletin.fonts import register_fonts
-from bulletin.structure import MarkRef
-from bulletin.surface import Surface
+from bulletin.pdf.fonts import register_fonts
+from bulletin.pdf.structure import MarkRef
+from bulletin.pdf.surface import Surface
 from bulletin.textflow import Fragment, TextStyle, layout_text
 from bulletin.theme import load_theme
 from conftest import EDITION, LAYOUT, ROOT, layout_copy, replace_in_file
@@ -141,7 +141,7 @@ print(" ".join(sorted(sys.modules)))
 NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
                          "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register.reader",
                          "bulletin.register.spec", "bulletin.maps.outlines", "bulletin.send", "bulletin.archive",
-                         "bulletin.preview", "bulletin.data.importer")
+                         "bulletin.pdf.preview", "bulletin.data.importer")
 
 
 def test_a_national_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The choropleth map: outlines validated, classes chosen from the data, drawn as vectors in a real PDF.
 
-The map block is drawn through bulletin.surface.Surface onto a ReportLab canvas, tagged like a
+The map block is drawn through bulletin.pdf.surface.Surface onto a ReportLab canvas, tagged like a
 build, then read back with pikepdf and pypdfium2: paths, no image, French legend and credit,
 the Figure's /Alt listing the classes.
 """
@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from bulletin.blocks import Context
 from bulletin.data.edition import load_edition
 from bulletin.errors import DataError, Where
-from bulletin.fonts import register_fonts
+from bulletin.pdf.fonts import register_fonts
 from bulletin.geometry import Box
 from bulletin.layout_spec import BlockSpec
 from bulletin.maps.block import MAP_OPTIONS, MapBlock
@@ -28,9 +28,9 @@ from bulletin.maps.data import MapData, communes_per_territory
 from bulletin.maps.outlines import load_outlines
 from bulletin.maps.projection import fit_shapes, lambert
 from bulletin.register import read_register
-from bulletin.structure import StructureRecorder
-from bulletin.surface import Surface
-from bulletin.tagging import tag_pdf
+from bulletin.pdf.structure import StructureRecorder
+from bulletin.pdf.surface import Surface
+from bulletin.pdf.tagging import tag_pdf
 from bulletin.templates import parse_template
 from bulletin.theme import MM, load_theme
 from pdfread import flat, page_texts, structure_elements

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
-from bulletin.fonts import plain_width, register_fonts, text_width
-from bulletin.surface import Surface
+from bulletin.pdf.fonts import plain_width, register_fonts, text_width
+from bulletin.pdf.surface import Surface
 from bulletin.theme import load_theme
 from bulletin.typography import fr_date, split_ordinals
 from conftest import ROOT

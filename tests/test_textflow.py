@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulletin.fonts import register_fonts, text_width
+from bulletin.pdf.fonts import register_fonts, text_width
 from bulletin.geometry import Box, Measure, stack
 from bulletin.layout_spec import BlockSpec
 from bulletin.errors import Where

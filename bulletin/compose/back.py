@@ -19,7 +19,7 @@ from bulletin.compose.titles import SectionTitleBlock
 from bulletin.errors import Problem
 from bulletin.geometry import Box, Measure, Overflow
 from bulletin.layout_spec import BlockSpec, LayoutSpec, SectionSpec
-from bulletin.surface import Surface
+from bulletin.pdf.surface import Surface
 from bulletin.textflow import Fragment, TextStyle, layout_text
 from bulletin.theme import MM
 

@@ -7,7 +7,7 @@ image block whose file is missing or unreadable — each at its layout line.
 from __future__ import annotations
 
 from bulletin.errors import Problem, nearest, quoted
-from bulletin.images import image_problems
+from bulletin.pdf.images import image_problems
 from bulletin.layout_spec import LayoutSpec
 from bulletin.theme import Theme
 

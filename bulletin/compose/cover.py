@@ -20,9 +20,9 @@ from bulletin.compose.notes import SourcesNote
 from bulletin.compose.page import PlacedPage
 from bulletin.errors import Problem, Where
 from bulletin.geometry import Box, Measure, column_widths
-from bulletin.images import image_problems
+from bulletin.pdf.images import image_problems
 from bulletin.layout_spec import BlockSpec, LayoutSpec, LogoSpec
-from bulletin.surface import Surface
+from bulletin.pdf.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.theme import MM, Theme
 from bulletin.typography import fr_decimal, fr_month

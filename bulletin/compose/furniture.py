@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bulletin.data.edition import Edition
 from bulletin.errors import Problem, Where
-from bulletin.fonts import text_width
+from bulletin.pdf.fonts import text_width
 from bulletin.layout_spec import LayoutSpec
 from bulletin.theme import MM, Theme
 from bulletin.typography import NBSP, fr_decimal, fr_month

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from bulletin.blocks import BaseBlock, Context
 from bulletin.geometry import Box, Measure
 from bulletin.layout_spec import BlockSpec, SectionSpec
-from bulletin.surface import Surface
+from bulletin.pdf.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, layout_text
 from bulletin.theme import MM
 

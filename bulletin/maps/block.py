@@ -22,7 +22,7 @@ from bulletin.maps.outlines import Outlines
 from bulletin.maps.projection import aspect, fit_shapes
 from bulletin.register import Register, Territory
 from bulletin.register.territories import DEPARTEMENTS, region_of
-from bulletin.surface import Surface
+from bulletin.pdf.surface import Surface
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.territorial.scope import territory_name
 from bulletin.theme import MM
@@ -96,7 +96,7 @@ class MapBlock(BaseBlock):
         return rows
 
     def _legend_width(self) -> float:
-        from bulletin.fonts import text_width
+        from bulletin.pdf.fonts import text_width
 
         labels = [c.label for c in self.classification.classes] + [self._legend_title()]
         widest = max(text_width(t, self.ctx.theme.font("bold"), self.ctx.theme.sizes["chart"]) for t in labels)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from bulletin.structure import AnnotRef, MarkRef, Node, StructureRecorder
+from bulletin.pdf.structure import AnnotRef, MarkRef, Node, StructureRecorder
 
 
 class _TreeWriter:

@@ -18,9 +18,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, Canvas
 
-from bulletin.fonts import Span, text_spans, text_width
+from bulletin.pdf.fonts import Span, text_spans, text_width
 from bulletin.data.sources import Reference
-from bulletin.structure import Node, StructureRecorder
+from bulletin.pdf.structure import Node, StructureRecorder
 from bulletin.textflow import TextLayout
 
 GROUPING_ROLES = ("Document", "Sect", "Table", "TR")

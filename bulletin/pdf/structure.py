@@ -3,7 +3,7 @@
 Input: calls made by the blocks and the page furniture as they draw (``element``, ``mark``,
 ``artifact``, ``annotation``). Output: a tree of :class:`Node` — Document → Sect → H1/H2/P/Figure/
 Link/Table… in the layout's reading order — whose leaves are marked-content ids (MCIDs) per page
-and link annotations. :mod:`bulletin.tagging` turns it into the PDF structure tree. Plain data,
+and link annotations. :mod:`bulletin.pdf.tagging` turns it into the PDF structure tree. Plain data,
 no PDF library here.
 """
 

@@ -22,8 +22,8 @@ from bulletin.compose.titles import SectionTitleBlock
 from bulletin.data.edition import Edition
 from bulletin.errors import BulletinError, Problem, RenderError
 from bulletin.layout_spec import LayoutSpec
-from bulletin.structure import StructureRecorder
-from bulletin.surface import Surface
+from bulletin.pdf.structure import StructureRecorder
+from bulletin.pdf.surface import Surface
 from bulletin.theme import MM, Theme
 from bulletin.typography import NBSP
 

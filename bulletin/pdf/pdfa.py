@@ -1,6 +1,6 @@
 """Post-process stage: make the rendered PDF an archival PDF/A-3b file carrying its own data.
 
-Input: the PDF written by :mod:`bulletin.render` and a :class:`PdfIdentity` (title, author, dates,
+Input: the PDF written by :mod:`bulletin.pdf.render` and a :class:`PdfIdentity` (title, author, dates,
 source files). Output: the same file rewritten with pikepdf: document information and XMP metadata
 in agreement (ISO 19005-3 §6.6), the PDF/A identification (§6.6.4), an sRGB output intent
 (§6.2.3), printable link annotations (§6.3.2), the edition's source files attached as associated
@@ -19,8 +19,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from bulletin.structure import StructureRecorder
-from bulletin.tagging import tag_pdf
+from bulletin.pdf.structure import StructureRecorder
+from bulletin.pdf.tagging import tag_pdf
 
 PRODUCER = "bulletin (ReportLab, pikepdf)"
 MIME_TYPES = {".csv": "text/csv", ".yaml": "application/yaml", ".xlsx":
