@@ -103,7 +103,7 @@ BLOCK_OPTIONS: dict[str, dict[str, Option]] = {
                             "(éditions territoriales)"),
         "description": Option("text", default="", doc="une alternative textuelle à la place de celle générée"),
     },
-    "communes": {  # bulletin.communes: the table of the territory's communes, flowing over pages
+    "communes": {  # bulletin.blocks.communes: the table of the territory's communes, flowing over pages
         "indicators": Option("indicators", default=(), doc="les colonnes après code, nom et population : une liste de "
                              "{indicator, label, prefix, yes, no, empty} (un indicateur de register.yaml)"),
         "population": Option("bool", default=True, doc="affiche la colonne population"),

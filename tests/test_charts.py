@@ -12,8 +12,8 @@ import pikepdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from bulletin import charts
-from bulletin.charts import ChartData
+from bulletin.blocks import charts
+from bulletin.blocks.charts import ChartData
 from bulletin.pdf.fonts import register_fonts
 from bulletin.geometry import Box
 from bulletin.pdf.surface import Surface

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import charts
+from bulletin.blocks import charts
 from bulletin.build import BuildRequest, build, check
 from bulletin.errors import BulletinError
 from bulletin.pdf.fonts import register_fonts, text_width

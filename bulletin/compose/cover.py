@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from PIL import Image
 
-from bulletin.blocks import BaseBlock, Context, make_block
+from bulletin.blocks.kinds import BaseBlock, Context, make_block
 from bulletin.compose.notes import SourcesNote
 from bulletin.compose.page import PlacedPage
 from bulletin.errors import Problem, Where

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from decimal import Decimal
 
-from bulletin.chartdata import chart_data, chart_problems
+from bulletin.blocks.chartdata import chart_data, chart_problems
 from bulletin.data.edition import CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where, nearest, quoted
 from bulletin.data.history import History

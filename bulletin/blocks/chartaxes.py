@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from bulletin.chartdata import ChartData, drawn_values
+from bulletin.blocks.chartdata import ChartData, drawn_values
 from bulletin.typography import NumberFormat, fr_month_short, fr_year, shared_format
 
 def nice_step(span: Decimal, whole: bool = False, ticks: int = 4) -> Decimal:

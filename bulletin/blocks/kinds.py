@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bulletin import charts
+from bulletin.blocks import charts
 from bulletin.data import sources
 from bulletin.data.edition import Edition, Figure, is_safe_url
 from bulletin.errors import BulletinError, Problem
@@ -749,7 +749,8 @@ BLOCK_TYPES: dict[str, type[BaseBlock]] = {
 
 
 # Blocks drawn from the commune register, in modules that build on this one: imported when first used.
-REGISTER_BLOCK_TYPES = {"map": ("bulletin.maps.block", "map_block"), "communes": ("bulletin.communes", "CommunesBlock")}
+REGISTER_BLOCK_TYPES = {"map": ("bulletin.maps.block", "map_block"),
+                        "communes": ("bulletin.blocks.communes", "CommunesBlock")}
 
 
 def make_block(spec: BlockSpec, ctx: Context) -> BaseBlock:

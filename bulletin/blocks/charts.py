@@ -1,10 +1,10 @@
 """Charts drawn natively as PDF vectors, in the page's fonts and palette.
 
-Input: a chart's :class:`~bulletin.chartdata.ChartData`, its kind, a plot :class:`~bulletin.geometry.Box`,
+Input: a chart's :class:`~bulletin.blocks.chartdata.ChartData`, its kind, a plot :class:`~bulletin.geometry.Box`,
 the theme and the page's accent. Output: lines, bars or donut slices on the
 :class:`~bulletin.pdf.surface.Surface`, text kept as text in the embedded TTF fonts, and a French
 description of the same numbers (:func:`describe`). Every label of a chart is printed in the chart's
-one number format (:func:`~bulletin.chartaxes.chart_format`); line charts sit on a true time axis.
+one number format (:func:`~bulletin.blocks.chartaxes.chart_format`); line charts sit on a true time axis.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bulletin.chartaxes import (MONTH_STEPS, Scale, TimeScale, chart_format, line_scale, month_ticks, tick_label,
+from bulletin.blocks.chartaxes import (MONTH_STEPS, Scale, TimeScale, chart_format, line_scale, month_ticks, tick_label,
                                 time_scale)
-from bulletin.chartdata import ChartData, Curve, Slice, chart_data, group_sources
+from bulletin.blocks.chartdata import ChartData, Curve, Slice, chart_data, group_sources
 from bulletin.pdf.fonts import text_width
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.theme import MIN_FONT_SIZE, MM, Theme
