@@ -87,7 +87,7 @@ def main() -> None:
     if not (TERRITOIRES / "pvd-communes-2021.csv").is_file():
         sys.exit(f"real territorial data absent: {TERRITOIRES}")
     print(f"first import of pandas (fresh process)                median {pandas_import() * 1000:8.1f} ms")
-    from bulletin.blocks.kinds import Context
+    from bulletin.blocks.base import Context
     from bulletin.data.edition import load_edition
     from bulletin.pdf.fonts import register_fonts
     from bulletin.maps.outlines import load_outlines

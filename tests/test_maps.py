@@ -16,7 +16,7 @@ import pikepdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from bulletin.blocks.kinds import Context
+from bulletin.blocks.base import Context
 from bulletin.data.edition import load_edition
 from bulletin.errors import DataError, Where
 from bulletin.pdf.fonts import register_fonts

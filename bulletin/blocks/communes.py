@@ -1,7 +1,7 @@
 """The table of a territory's communes: INSEE code, name, population, and the register's indicators as statuses.
 
 Input: a ``communes`` block spec (the indicator columns to show, with their headers and wording) and the
-:class:`~bulletin.blocks.kinds.Context`, whose scope holds the commune register and the edition's territory.
+:class:`~bulletin.blocks.base.Context`, whose scope holds the commune register and the edition's territory.
 Output: a block of the block protocol that lists the territory's communes (by département, then by name),
 one row each — « signée le 15 mars 2021 », « oui », « RU », « — » — tagged as a Table (TR, TH header
 cells of scope Column, TD), and that flows over pages: :meth:`CommunesBlock.split` cuts between rows,
@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bulletin.blocks.kinds import BaseBlock, Context
+from bulletin.blocks.base import BaseBlock, Context
 from bulletin.pdf.fonts import text_width
 from bulletin.geometry import Box, Measure, Overflow
 from bulletin.layout_spec import BlockSpec, IndicatorColumn

@@ -8,7 +8,8 @@ problems: a back page whose blocks need a second page names the first block that
 
 from __future__ import annotations
 
-from bulletin.blocks.kinds import BaseBlock, Context, make_block
+from bulletin.blocks.base import BaseBlock, Context
+from bulletin.blocks.kinds import make_block
 from bulletin.compose.cover import WHITE, LogoRow, PublisherLine, load_logos, publisher_spec
 from bulletin.compose.flow import Flow, FlowItem
 from bulletin.compose.furniture import document_title

@@ -15,7 +15,8 @@ from types import MappingProxyType
 
 from PIL import Image
 
-from bulletin.blocks.kinds import BaseBlock, Context, make_block
+from bulletin.blocks.base import BaseBlock, Context
+from bulletin.blocks.kinds import make_block
 from bulletin.compose.notes import SourcesNote
 from bulletin.compose.page import PlacedPage
 from bulletin.errors import Problem, Where

@@ -8,7 +8,7 @@ line « Source : ANCT, données au 1er février 2022 sauf mention contraire. Aut
 from __future__ import annotations
 
 from bulletin.data import sources
-from bulletin.blocks.kinds import BaseBlock, Context
+from bulletin.blocks.base import BaseBlock, Context
 from bulletin.compose.page import PlacedPage
 from bulletin.data.edition import Edition
 from bulletin.territorial.scope import NATIONAL, Scope

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.blocks.kinds import BaseBlock, HeadingBlock, RowBlock
+from bulletin.blocks.base import BaseBlock
+from bulletin.blocks.kinds import HeadingBlock, RowBlock
 from bulletin.compose.titles import SectionTitleBlock
 from bulletin.geometry import Box
 from bulletin.data.sources import Reference

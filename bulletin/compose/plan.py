@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bulletin.data import sources
-from bulletin.blocks.kinds import Context
+from bulletin.blocks.base import Context
 from bulletin.compose.back import compose_back
 from bulletin.compose.checks import image_files_problems
 from bulletin.compose.cover import compose_cover

@@ -1,14 +1,15 @@
 """The flow of sections: every section's blocks in reading order, each section opened by its title.
 
 Input: the layout spec, the edition, the theme and the history. Output: the :class:`FlowItem`s the
-flow places, each block built with its section's :class:`~bulletin.blocks.kinds.Context` (accent, the
+flow places, each block built with its section's :class:`~bulletin.blocks.base.Context` (accent, the
 reference of the sources line, the entries a sommaire of that section lists).
 """
 
 from __future__ import annotations
 
 from bulletin.data import sources
-from bulletin.blocks.kinds import ContentsEntry, Context, make_block
+from bulletin.blocks.base import ContentsEntry, Context
+from bulletin.blocks.kinds import make_block
 from bulletin.compose.flow import FlowItem
 from bulletin.compose.titles import SectionTitleBlock, section_destination
 from bulletin.data.edition import Edition

@@ -1,6 +1,6 @@
 """Section titles set in the flow of the page: the H1 of each section, in the section's accent.
 
-Input: a :class:`~bulletin.layout_spec.SectionSpec` and its :class:`~bulletin.blocks.kinds.Context`.
+Input: a :class:`~bulletin.layout_spec.SectionSpec` and its :class:`~bulletin.blocks.base.Context`.
 Output: a block that measures and draws the title (a light band, the accent bar, the title), opens the
 section in the tagged structure and stays with the block that follows it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from bulletin.blocks.kinds import BaseBlock, Context
+from bulletin.blocks.base import BaseBlock, Context
 from bulletin.geometry import Box, Measure
 from bulletin.layout_spec import BlockSpec, SectionSpec
 from bulletin.pdf.surface import Surface

@@ -1,6 +1,6 @@
 """The map block: a choropleth of départements or régions, drawn as PDF vectors.
 
-Input: the block's spec and :class:`~bulletin.blocks.kinds.Context`, the :class:`~bulletin.maps.data.MapData`
+Input: the block's spec and :class:`~bulletin.blocks.base.Context`, the :class:`~bulletin.maps.data.MapData`
 to colour, the :class:`~bulletin.maps.outlines.Outlines` to draw and, in a territorial edition,
 the territory to highlight. Output: the block protocol — ``measure(width)`` and ``draw(surface, box)`` —
 drawing a title, the map and its legend inside one Figure element whose text alternative lists the
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 
-from bulletin.blocks.kinds import BaseBlock, Context, Provenance, source_line
+from bulletin.blocks.base import BaseBlock, Context
+from bulletin.data.sources import Provenance, source_line
 from bulletin.geometry import Box, Measure, Overflow
 from bulletin.layout_spec import BLOCK_OPTIONS, BlockSpec, Option
 from bulletin.maps.classes import NO_DATA, Classification, classify, format_number, ramp

@@ -16,7 +16,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from bulletin import __version__
-from bulletin.blocks.kinds import HeadingBlock, draw_block
+from bulletin.blocks.base import draw_block
+from bulletin.blocks.kinds import HeadingBlock
 from bulletin.compose import PlacedPage, destinations, furniture
 from bulletin.compose.titles import SectionTitleBlock
 from bulletin.data.edition import Edition
