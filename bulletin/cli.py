@@ -27,7 +27,7 @@ from bulletin.files import make_folder, staging_folder
 from bulletin.data.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
 from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
 from bulletin.project import Project, current_project, init_project
-from bulletin.recipients import read_recipients
+from bulletin.publish.recipients import read_recipients
 from bulletin.report import render_changes, render_problems
 from bulletin.stages import stage
 
@@ -179,7 +179,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _archive(args: argparse.Namespace) -> int:
-    from bulletin import archive
+    from bulletin.publish import archive
 
     if (args.reissue or args.reason is not None) and args.action is not None:
         raise BulletinError(Problem(Where("--reissue"), f"--reissue et --reason ne vont pas avec archive {args.action}",
@@ -230,7 +230,7 @@ def _print_versions(rows) -> None:  # type: ignore[no-untyped-def]
 
 
 def _verify(args: argparse.Namespace) -> None:
-    from bulletin import archive
+    from bulletin.publish import archive
 
     month = _month(args.target, "verify") if args.target else None
     checked, problems = archive.verify(args.archive_dir, month)
@@ -244,7 +244,7 @@ def _verify(args: argparse.Namespace) -> None:
 
 
 def _extract(args: argparse.Namespace) -> None:
-    from bulletin import archive
+    from bulletin.publish import archive
 
     if not args.target:
         raise BulletinError(Problem(Where("archive extract"), "il manque le PDF",
@@ -264,7 +264,7 @@ STATUS_FR = {"current": "reçu", "earlier": "version précédente", "failed": "�
 
 
 def _send(args: argparse.Namespace) -> int:
-    from bulletin import mail, send
+    from bulletin.publish import mail, send
 
     month = _month(args.edition, "--edition")
     if args.status:
@@ -310,7 +310,7 @@ def _print_counts(counts: dict[str, int], version: int) -> None:
 
 
 def _status(args: argparse.Namespace, month: str) -> int:
-    from bulletin import archive, send
+    from bulletin.publish import archive, send
 
     if args.erratum:
         raise BulletinError(Problem(Where("--erratum"), "--erratum ne va pas avec --status", "retirez --erratum"))

@@ -140,8 +140,8 @@ print(" ".join(sorted(sys.modules)))
 #: metadata editor would bring (the default edition has no register and no outlines).
 NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
                          "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register.reader",
-                         "bulletin.register.spec", "bulletin.maps.outlines", "bulletin.send", "bulletin.archive",
-                         "bulletin.pdf.preview", "bulletin.data.importer")
+                         "bulletin.register.spec", "bulletin.maps.outlines", "bulletin.publish.send",
+                         "bulletin.publish.archive", "bulletin.pdf.preview", "bulletin.data.importer")
 
 
 def test_a_national_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_theme_option_replaces_the_layouts_theme(project: Path, tmp_path: Path) 
 def test_pip_install_then_init_then_build_outside_the_checkout(tmp_path: Path, default_pdf: Path) -> None:
     """A non-editable install in a fresh virtual environment brings its layouts, theme, fonts and example."""
     source = tmp_path / "source"
-    top_level = {".venv", ".git", "out", "archive", "build"}  # only at the top: bulletin/archive/ is code
+    top_level = {".venv", ".git", "out", "archive", "build"}  # only at the top: bulletin/publish/archive/ is code
     anywhere = shutil.ignore_patterns("*.egg-info", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
                                       ".hypothesis")
     shutil.copytree(ROOT, source, ignore=lambda folder, names: set(anywhere(folder, names)) | (

@@ -19,17 +19,17 @@ from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 
-from bulletin.archive import CheckedVersion, Delivery, Journal, checked_version, journal, locked
-from bulletin.archive.folders import make_folders, remove_folders, remove_tree
+from bulletin.publish.archive import CheckedVersion, Delivery, Journal, checked_version, journal, locked
+from bulletin.publish.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.data.edition import load_edition
 from bulletin.outputs import refuse_inside_archive
 from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask
-from bulletin.mail import (Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part,
+from bulletin.publish.mail import (Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part,
                            territorial_message)
-from bulletin.recipients import Recipient
-from bulletin.send.plan import EDITION, ERRATUM, Planned, plan
-from bulletin.send.smtp import PermanentFailure, SmtpTransport, TemporaryFailure
+from bulletin.publish.recipients import Recipient
+from bulletin.publish.send.plan import EDITION, ERRATUM, Planned, plan
+from bulletin.publish.send.smtp import PermanentFailure, SmtpTransport, TemporaryFailure
 
 log = logging.getLogger(__name__)
 

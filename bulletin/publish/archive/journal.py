@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.archive.folders import ArchiveError
+from bulletin.publish.archive.folders import ArchiveError
 from bulletin.errors import Problem, Where, sqlite_reason
 
 JOURNAL = "journal.sqlite3"

@@ -12,14 +12,14 @@ Modules: :mod:`.folders` (names, lock, permissions), :mod:`.manifest`, :mod:`.ca
 :mod:`.journal`, :mod:`.store` (archiving and re-issues), :mod:`.verify`, :mod:`.extract`.
 """
 
-from bulletin.archive.catalogue import (CATALOGUE, ArchivedVersion, catalogue, list_editions, reconcile, reindex,
+from bulletin.publish.archive.catalogue import (CATALOGUE, ArchivedVersion, catalogue, list_editions, reconcile, reindex,
                                         versions)
-from bulletin.archive.extract import default_output, extract
-from bulletin.archive.folders import ArchiveError, folder_name, locked
-from bulletin.archive.journal import JOURNAL, Delivery, Journal, journal
-from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
-from bulletin.archive.store import Archived, archive_edition, archived_request
-from bulletin.archive.verify import CheckedVersion, checked_version, verify
+from bulletin.publish.archive.extract import default_output, extract
+from bulletin.publish.archive.folders import ArchiveError, folder_name, locked
+from bulletin.publish.archive.journal import JOURNAL, Delivery, Journal, journal
+from bulletin.publish.archive.manifest import MANIFEST, Manifest, read_manifest
+from bulletin.publish.archive.store import Archived, archive_edition, archived_request
+from bulletin.publish.archive.verify import CheckedVersion, checked_version, verify
 
 __all__ = ["CATALOGUE", "JOURNAL", "MANIFEST", "ArchiveError", "Archived", "ArchivedVersion", "CheckedVersion",
            "Delivery", "Journal", "Manifest", "archive_edition", "archived_request", "catalogue", "checked_version",

@@ -25,9 +25,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bulletin import __version__
-from bulletin.archive.catalogue import catalogue, latest, reconcile, record, versions
-from bulletin.archive.folders import ArchiveError, folder_name, locked, protect, remove_tree
-from bulletin.archive.manifest import MANIFEST, Document, FileEntry, Manifest, manifest_data
+from bulletin.publish.archive.catalogue import catalogue, latest, reconcile, record, versions
+from bulletin.publish.archive.folders import ArchiveError, folder_name, locked, protect, remove_tree
+from bulletin.publish.archive.manifest import MANIFEST, Document, FileEntry, Manifest, manifest_data
 from bulletin.build import BuildRequest, Prepared, build, prepare, source_files, uses_history
 from bulletin.layout_spec import load_layout
 from bulletin.territorial.batch import check_jobs

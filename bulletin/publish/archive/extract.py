@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from bulletin.archive.folders import ArchiveError, make_folders, remove_folders
+from bulletin.publish.archive.folders import ArchiveError, make_folders, remove_folders
 from bulletin.errors import Problem, Where, os_reason
 from bulletin.files import current_umask
 

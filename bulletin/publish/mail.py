@@ -29,7 +29,7 @@ from typing import Any
 from bulletin.data.edition import Edition
 from bulletin.errors import BulletinError, Problem, Where
 from bulletin.data.history import change_since
-from bulletin.recipients import Recipient, is_valid_address
+from bulletin.publish.recipients import Recipient, is_valid_address
 from bulletin.typography import format_value, fr_month
 from bulletin.data.yamlspec import Located, load_yaml
 

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.archive import journal
-from bulletin.archive.folders import ArchiveError, locked, require_archive_dir, version_folders
-from bulletin.archive.manifest import MANIFEST, Manifest, read_manifest
+from bulletin.publish.archive import journal
+from bulletin.publish.archive.folders import ArchiveError, locked, require_archive_dir, version_folders
+from bulletin.publish.archive.manifest import MANIFEST, Manifest, read_manifest
 from bulletin.errors import Problem, Where, os_reason, sqlite_reason
 from bulletin.files import current_umask, sha256_file
 

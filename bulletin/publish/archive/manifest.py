@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from bulletin.archive.folders import ArchiveError, parse_folder_name
+from bulletin.publish.archive.folders import ArchiveError, parse_folder_name
 from bulletin.errors import Problem, Where, os_reason
 
 MANIFEST = "manifest.json"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.archive import Delivery
-from bulletin.recipients import Recipient
+from bulletin.publish.archive import Delivery
+from bulletin.publish.recipients import Recipient
 
 STATES = ("current", "earlier", "failed", "pending")
 

@@ -3,7 +3,7 @@
 Input: the SMTP settings. Output: messages handed to the server, or one of:
 :class:`TemporaryFailure` (4xx, a connection lost mid-run: retried with backoff),
 :class:`PermanentFailure` (5xx for one recipient: recorded, not retried), or a
-:class:`~bulletin.mail.MailError` for what no retry can fix — refused connection, unknown host,
+:class:`~bulletin.publish.mail.MailError` for what no retry can fix — refused connection, unknown host,
 no answer, TLS or STARTTLS failing, authentication refused, sender refused — which stops the run
 at once with its cause.
 """
@@ -15,7 +15,7 @@ import socket
 import ssl
 
 from bulletin.errors import Problem, Where, os_reason
-from bulletin.mail import MailError, SmtpSettings
+from bulletin.publish.mail import MailError, SmtpSettings
 
 
 class TemporaryFailure(Exception):

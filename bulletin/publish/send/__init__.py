@@ -12,10 +12,10 @@ Modules: :mod:`.plan` (who gets what), :mod:`.smtp` (transport and failures), :m
 run), :mod:`.status` (who received what).
 """
 
-from bulletin.send.plan import EDITION, ERRATUM, Planned, plan
-from bulletin.send.run import (Outcome, Sending, check_size, deliver, journal_rows, prepare, terminal_progress,
+from bulletin.publish.send.plan import EDITION, ERRATUM, Planned, plan
+from bulletin.publish.send.run import (Outcome, Sending, check_size, deliver, journal_rows, prepare, terminal_progress,
                                with_territories, write_dry_run)
-from bulletin.send.status import RecipientStatus, delivery_status
+from bulletin.publish.send.status import RecipientStatus, delivery_status
 
 __all__ = ["EDITION", "ERRATUM", "Outcome", "Planned", "RecipientStatus", "Sending", "check_size", "deliver",
            "delivery_status", "journal_rows", "plan", "prepare", "terminal_progress", "with_territories", "write_dry_run"]

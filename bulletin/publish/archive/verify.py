@@ -13,11 +13,11 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bulletin.archive.catalogue import (ArchivedVersion, catalogue, catalogued_files, latest, previous_month,
+from bulletin.publish.archive.catalogue import (ArchivedVersion, catalogue, catalogued_files, latest, previous_month,
                                         reconcile, require_catalogue, versions)
-from bulletin.archive.folders import ArchiveError, locked
-from bulletin.archive.manifest import MANIFEST, Document, Manifest, read_manifest
-from bulletin.archive.store import archived_request
+from bulletin.publish.archive.folders import ArchiveError, locked
+from bulletin.publish.archive.manifest import MANIFEST, Document, Manifest, read_manifest
+from bulletin.publish.archive.store import archived_request
 from bulletin.build import build
 from bulletin.errors import Problem, Where
 from bulletin.files import sha256_file
