@@ -16,32 +16,32 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bulletin import __version__
-from bulletin.errors import BulletinError, Problem, Where, nearest, quoted
+from bulletin.errors import COMMAND, BulletinError, Problem, Where, nearest, quoted
 from bulletin.report import FORMATS
 from bulletin.territorial.scope import TERRITORY_SETS
 
-PROG = "make_bulletin.py"
+PROG = COMMAND  # as the user started it: « bulletin » or « make_bulletin.py »
 EXAMPLES = {
-    "build": ["make_bulletin.py build --edition 2022-02 --output out/pvd-2022-02.pdf",
-              "make_bulletin.py build --edition 2022-02 --territories all --output out/territoires"],
-    "check": ["make_bulletin.py check --data-dir data/editions/2022-02", "make_bulletin.py check --format json"],
-    "preview": ["make_bulletin.py preview --edition 2022-02 --output out/preview"],
-    "watch": ["make_bulletin.py watch --edition 2022-03   (Ctrl-C pour arrêter)"],
-    "import": ["make_bulletin.py import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
-               "make_bulletin.py import figures.csv series.csv --edition 2022-03",
-               "make_bulletin.py import anah-mars.xlsx --onto 2022-03 --edition 2022-04"],
-    "new": ["make_bulletin.py new 2022-03 --published 2022-03-15"],
-    "init": ["make_bulletin.py init ~/bulletin-pvd   (puis : cd ~/bulletin-pvd && bulletin build)"],
-    "diff": ["make_bulletin.py diff   (la dernière édition et celle d’avant)",
-             "make_bulletin.py diff --from 2022-01 --to 2022-02 --format csv"],
-    "send": ["make_bulletin.py send --edition 2022-02 --recipients partenaires.csv   (essai à blanc)",
-             "make_bulletin.py send --edition 2022-02 --recipients partenaires.csv --send",
-             "make_bulletin.py send --edition 2022-02 --recipients partenaires.csv --erratum --send",
-             "make_bulletin.py send --status --edition 2022-02"],
-    "archive": ["make_bulletin.py archive --edition 2022-02",
-                "make_bulletin.py archive --edition 2022-02 --reissue --reason \"taux ORT corrigé\"",
-                "make_bulletin.py archive list", "make_bulletin.py archive verify 2022-02",
-                "make_bulletin.py archive reindex", "make_bulletin.py archive extract archive/2022-02/x.pdf --output out/donnees"],
+    "build": [f"{PROG} build --edition 2022-02 --output out/pvd-2022-02.pdf",
+              f"{PROG} build --edition 2022-02 --territories all --output out/territoires"],
+    "check": [f"{PROG} check --data-dir data/editions/2022-02", f"{PROG} check --format json"],
+    "preview": [f"{PROG} preview --edition 2022-02 --output out/preview"],
+    "watch": [f"{PROG} watch --edition 2022-03   (Ctrl-C pour arrêter)"],
+    "import": [f"{PROG} import chiffres-mars.xlsx --edition 2022-03 --published 2022-03-15",
+               f"{PROG} import figures.csv series.csv --edition 2022-03",
+               f"{PROG} import anah-mars.xlsx --onto 2022-03 --edition 2022-04"],
+    "new": [f"{PROG} new 2022-03 --published 2022-03-15"],
+    "init": [f"{PROG} init ~/bulletin-pvd   (puis : cd ~/bulletin-pvd && bulletin build)"],
+    "diff": [f"{PROG} diff   (la dernière édition et celle d’avant)",
+             f"{PROG} diff --from 2022-01 --to 2022-02 --format csv"],
+    "send": [f"{PROG} send --edition 2022-02 --recipients partenaires.csv   (essai à blanc)",
+             f"{PROG} send --edition 2022-02 --recipients partenaires.csv --send",
+             f"{PROG} send --edition 2022-02 --recipients partenaires.csv --erratum --send",
+             f"{PROG} send --status --edition 2022-02"],
+    "archive": [f"{PROG} archive --edition 2022-02",
+                f"{PROG} archive --edition 2022-02 --reissue --reason \"taux ORT corrigé\"",
+                f"{PROG} archive list", f"{PROG} archive verify 2022-02",
+                f"{PROG} archive reindex", f"{PROG} archive extract archive/2022-02/x.pdf --output out/donnees"],
 }
 COMMANDS = {
     "new": "préparer l’édition d’un nouveau mois en recopiant la dernière (jamais d’écrasement)",

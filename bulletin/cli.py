@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from bulletin.arguments import UsageError, make_parser, refuse_conflicts
 from bulletin.build import BuildRequest, Prepared, build, check, read_files
 from bulletin.data.edition import MONTH_PATTERN, load_edition
-from bulletin.errors import BulletinError, Interrupted, Problem, RenderError, Where, os_reason, quoted
+from bulletin.errors import COMMAND, BulletinError, Interrupted, Problem, RenderError, Where, os_reason, quoted
 from bulletin.files import make_folder, staging_folder
 from bulletin.data.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
 from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
@@ -48,7 +48,7 @@ def latest_edition(editions: Path) -> Path:
     months = edition_folders(editions)
     if not months:
         raise BulletinError(Problem(Where(editions), "aucun dossier d’édition (AAAA-MM) ici",
-                                    "créez-en un avec make_bulletin.py new AAAA-MM ou import, ou donnez --data-dir"))
+                                    f"créez-en un avec {COMMAND} new AAAA-MM ou import, ou donnez --data-dir"))
     return months[-1]
 
 
@@ -116,7 +116,7 @@ def _import(args: argparse.Namespace) -> int:
     created = import_edition(args.files, month, args.editions_dir, _published(args), onto)
     if onto:
         _print_changes(created, onto)
-    print(f"Édition créée : {created.folder}. Ensuite : make_bulletin.py check --edition {month}")
+    print(f"Édition créée : {created.folder}. Ensuite : {COMMAND} check --edition {month}")
     return 0
 
 
@@ -150,8 +150,8 @@ def _new(args: argparse.Namespace) -> int:
                  "(et as_of: s’il y est)",
                  "figures.csv : pour chaque chiffre qui change, value, as_of, et source, status, note si besoin",
                  f"series.csv : un point par série mensuelle pour {month} (x = {month}-01)",
-                 f"make_bulletin.py check --edition {month}, puis diff --from {source} --to {month}",
-                 f"make_bulletin.py build --edition {month} et preview --edition {month} : regardez chaque page"):
+                 f"{COMMAND} check --edition {month}, puis diff --from {source} --to {month}",
+                 f"{COMMAND} build --edition {month} et preview --edition {month} : regardez chaque page"):
         print(f"  - {step}")
     return 0
 
@@ -183,7 +183,7 @@ def _archive(args: argparse.Namespace) -> int:
 
     if (args.reissue or args.reason is not None) and args.action is not None:
         raise BulletinError(Problem(Where("--reissue"), f"--reissue et --reason ne vont pas avec archive {args.action}",
-                                    "réémettez avec : make_bulletin.py archive --edition AAAA-MM --reissue "
+                                    f"réémettez avec : {COMMAND} archive --edition AAAA-MM --reissue "
                                     "--reason « … »"))
     if args.reason is not None and not args.reissue:
         raise BulletinError(Problem(Where("--reason"), "--reason ne sert qu’avec --reissue",
@@ -206,7 +206,7 @@ def _archive(args: argparse.Namespace) -> int:
         rebuilt = archive.reindex(args.archive_dir)
         print(f"Catalogue reconstruit depuis les manifestes : {len(rebuilt)} version(s) de "
               f"{len({v.month for v in rebuilt})} édition(s). Le journal des envois n’a pas été modifié. "
-              f"Vérifiez les fichiers : make_bulletin.py archive verify --archive-dir {args.archive_dir}")
+              f"Vérifiez les fichiers : {COMMAND} archive verify --archive-dir {args.archive_dir}")
     else:
         _extract(args)
     return 0
@@ -218,7 +218,7 @@ def _print_archived(done) -> None:  # type: ignore[no-untyped-def]
         print(f"Archivé : {done.folder} (version 1{territorial}).")
         return
     print(f"Archivé : {done.folder} (version {done.version}{territorial}, à côté des versions précédentes, inchangées).")
-    print(f"Pour prévenir ceux qui ont reçu une version précédente : make_bulletin.py send --edition {done.month} "
+    print(f"Pour prévenir ceux qui ont reçu une version précédente : {COMMAND} send --edition {done.month} "
           "--recipients FICHIER --erratum")
 
 
@@ -248,7 +248,7 @@ def _extract(args: argparse.Namespace) -> None:
 
     if not args.target:
         raise BulletinError(Problem(Where("archive extract"), "il manque le PDF",
-                                    "make_bulletin.py archive extract FICHIER.pdf [--output DOSSIER]"))
+                                    f"{COMMAND} archive extract FICHIER.pdf [--output DOSSIER]"))
     pdf = Path(args.target)
     output = args.output or archive.default_output(pdf)
     refuse_inside_archive(output, args.archive_dir, "--output" if args.output else "")

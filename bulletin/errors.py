@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import errno
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def command_name(argv0: str) -> str:
+    """How the user started the program, to repeat in hints: ``bulletin`` (the installed command, as after
+    ``pip install`` and ``bulletin init``, where there is no ``make_bulletin.py``) or ``make_bulletin.py``
+    (a checkout, and code calling the library)."""
+    return "bulletin" if Path(argv0).name == "bulletin" else "make_bulletin.py"
+
+
+COMMAND = command_name(sys.argv[0] if sys.argv else "")
 
 
 @dataclass(frozen=True)

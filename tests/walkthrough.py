@@ -99,7 +99,10 @@ def argv(command: str) -> list[str]:
 
     words = shlex.split(command)
     assert words[0] == "bulletin", f"a walkthrough command starts with « bulletin »: {command}"
-    return [sys.executable, str(ROOT / "make_bulletin.py"), *words[1:]]
+    # the installed command itself (pip puts it beside the interpreter), so that its hints say « bulletin »
+    script = Path(sys.executable).parent / "bulletin"
+    assert script.is_file(), f"{script} is missing: install the checkout (make bulletin) to run the walkthrough"
+    return [str(script), *words[1:]]
 
 
 def run_step(step: Step, cwd: Path, env: Mapping[str, str]) -> tuple[Path, subprocess.CompletedProcess[str] | None]:

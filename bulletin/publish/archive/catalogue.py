@@ -28,7 +28,7 @@ from pathlib import Path
 from bulletin.publish.archive import journal
 from bulletin.publish.archive.folders import ArchiveError, locked, require_archive_dir, version_folders
 from bulletin.publish.archive.manifest import MANIFEST, Manifest, read_manifest
-from bulletin.errors import Problem, Where, os_reason, sqlite_reason
+from bulletin.errors import COMMAND, Problem, Where, os_reason, sqlite_reason
 from bulletin.files import current_umask, sha256_file
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ TABLES = (
         size INTEGER NOT NULL, PRIMARY KEY (month, version, path),
         FOREIGN KEY (month, version) REFERENCES editions(month, version))""",
 )
-REINDEX_HINT = "reconstruisez-le depuis les manifestes : make_bulletin.py archive reindex --archive-dir {}"
+REINDEX_HINT = "reconstruisez-le depuis les manifestes : " + COMMAND + " archive reindex --archive-dir {}"
 
 
 @dataclass(frozen=True)

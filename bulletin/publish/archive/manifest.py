@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bulletin.publish.archive.folders import ArchiveError, parse_folder_name
-from bulletin.errors import Problem, Where, os_reason
+from bulletin.errors import COMMAND, Problem, Where, os_reason
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -95,7 +95,7 @@ def read_manifest(folder: Path) -> Manifest:
                     _text(data, "tool", where), documents, MappingProxyType(files))
 
 
-_RESTORE = "restaurez ce dossier depuis une sauvegarde (make_bulletin.py archive verify dit ce qui diffère)"
+_RESTORE = f"restaurez ce dossier depuis une sauvegarde ({COMMAND} archive verify dit ce qui diffère)"
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from bulletin.build import BuildRequest, Prepared, build, prepare, source_files,
 from bulletin.layout_spec import load_layout
 from bulletin.territorial.batch import check_jobs
 from bulletin.data.history import load_history
-from bulletin.errors import Problem, Where, os_reason
+from bulletin.errors import COMMAND, Problem, Where, os_reason
 from bulletin.files import sha256_file
 from bulletin.project import lock_file
 
@@ -110,19 +110,19 @@ def _next_version(db: sqlite3.Connection, archive_dir: Path, month: str, reissue
         _require_folders(db, archive_dir, month)
     if current is None and reissue:
         raise ArchiveError(Problem(Where(archive_dir / month), f"l’édition {month} n’a jamais été archivée : "
-                                   "il n’y a rien à réémettre", f"archivez-la sans --reissue : make_bulletin.py "
+                                   "il n’y a rien à réémettre", f"archivez-la sans --reissue : {COMMAND} "
                                    f"archive --edition {month}"))
     if current is not None and not reissue:
         raise ArchiveError(Problem(Where(archive_dir / current.folder), f"l’édition {month} est déjà archivée "
                                    f"(version {current.version}) ; une archive n’est jamais remplacée",
-                                   f"pour publier une version corrigée : make_bulletin.py archive --edition {month} "
+                                   f"pour publier une version corrigée : {COMMAND} archive --edition {month} "
                                    "--reissue --reason « ce qui a été corrigé »"))
     version = current.version + 1 if current else 1
     stray = archive_dir / folder_name(month, version)
     if stray.exists() or stray.is_symlink():
         raise ArchiveError(Problem(Where(stray), "ce dossier existe mais n’est pas une édition archivée du catalogue",
                                    "déplacez-le hors du dossier d’archive (ou, s’il a un manifest.json : "
-                                   "make_bulletin.py archive reindex)"))
+                                   f"{COMMAND} archive reindex)"))
     return version
 
 
@@ -133,7 +133,7 @@ def _require_folders(db: sqlite3.Connection, archive_dir: Path, month: str) -> N
             raise ArchiveError(Problem(Where(archive_dir / row.folder), f"la version {row.version} de {month} est au "
                                        "catalogue mais son dossier a disparu",
                                        "restaurez-le depuis une sauvegarde ; s’il a été supprimé exprès, "
-                                       "make_bulletin.py archive reindex retire du catalogue les versions sans dossier"))
+                                       f"{COMMAND} archive reindex retire du catalogue les versions sans dossier"))
 
 
 def _refuse_identical(db: sqlite3.Connection, archive_dir: Path, month: str, manifest: Manifest) -> None:

@@ -19,7 +19,7 @@ from bulletin.publish.archive.folders import ArchiveError, locked
 from bulletin.publish.archive.manifest import MANIFEST, Document, Manifest, read_manifest
 from bulletin.publish.archive.store import archived_request
 from bulletin.build import build
-from bulletin.errors import Problem, Where
+from bulletin.errors import COMMAND, Problem, Where
 from bulletin.files import sha256_file
 from bulletin.territorial.batch import Outcome
 
@@ -34,7 +34,7 @@ def verify(archive_dir: Path, month: str | None = None) -> tuple[list[ArchivedVe
         checked = versions(db, month)
         problems = [] if checked or not month else [
             Problem(Where(archive_dir / month), f"l’édition {month} n’est pas dans l’archive",
-                    "voyez ce qu’elle contient : make_bulletin.py archive list")]
+                    f"voyez ce qu’elle contient : {COMMAND} archive list")]
         for row in checked:
             problems += _verify_version(archive_dir, row, db)
     return checked, problems
@@ -44,7 +44,7 @@ def _verify_version(archive_dir: Path, row: ArchivedVersion, db: sqlite3.Connect
     folder = archive_dir / row.folder
     if not folder.is_dir():
         return [Problem(Where(folder), f"la version {row.version} de {row.month} est au catalogue mais son dossier "
-                        "a disparu", RESTORE + " (ou make_bulletin.py archive reindex pour l’oublier)")]
+                        "a disparu", RESTORE + f" (ou {COMMAND} archive reindex pour l’oublier)")]
     problems = check_files(folder, catalogued_files(db, row.month, row.version), row.manifest_sha256)
     if problems:
         return problems
@@ -139,7 +139,7 @@ def checked_version(archive_dir: Path, month: str) -> CheckedVersion:
         if row is None:
             raise ArchiveError(Problem(Where(archive_dir / month), f"l’édition {month} n’est pas archivée ; seules "
                                        "les éditions archivées sont envoyées",
-                                       f"archivez-la d’abord : make_bulletin.py archive --edition {month}"))
+                                       f"archivez-la d’abord : {COMMAND} archive --edition {month}"))
         expected = catalogued_files(db, month, row.version)
         earlier = tuple(versions(db, month)[:-1])
         before = previous_month(db, month)
@@ -148,7 +148,7 @@ def checked_version(archive_dir: Path, month: str) -> CheckedVersion:
         Problem(Where(folder), "le dossier de cette version archivée a disparu", RESTORE)]
     if problems:
         raise ArchiveError([*problems, Problem(Where(folder), "rien n’est envoyé depuis une archive altérée",
-                                               f"make_bulletin.py archive verify {month} détaille l’état de l’archive")])
+                                               f"{COMMAND} archive verify {month} détaille l’état de l’archive")])
     manifest = read_manifest(folder)
     if manifest.national.pdf != row.pdf:
         raise ArchiveError(Problem(Where(folder / MANIFEST), "le PDF du manifeste n’est pas celui du catalogue",

@@ -23,7 +23,7 @@ from bulletin.publish.archive import CheckedVersion, Delivery, Journal, checked_
 from bulletin.publish.archive.folders import make_folders, remove_folders, remove_tree
 from bulletin.data.edition import load_edition
 from bulletin.outputs import refuse_inside_archive
-from bulletin.errors import Problem, Where, os_reason
+from bulletin.errors import COMMAND, Problem, Where, os_reason
 from bulletin.files import current_umask
 from bulletin.publish.mail import (Headline, Issue, MailConfig, MailError, compose, compose_erratum, headlines, pdf_part,
                            territorial_message)
@@ -78,7 +78,7 @@ def prepare(month: str, archive_dir: Path, config: MailConfig, erratum: bool = F
     checked = checked_version(archive_dir, month)
     if erratum and checked.row.version == 1:
         raise MailError(Problem(Where(checked.folder), f"l’édition {month} n’a qu’une version : il n’y a pas de "
-                                "rectificatif à envoyer", f"réémettez-la d’abord : make_bulletin.py archive --edition "
+                                "rectificatif à envoyer", f"réémettez-la d’abord : {COMMAND} archive --edition "
                                 f"{month} --reissue --reason « … »"))
     edition = load_edition(checked.folder / "data")
     previous = load_edition(checked.previous_month / "data") if checked.previous_month else None
@@ -97,7 +97,7 @@ def with_territories(sending: Sending, recipients: list[Recipient]) -> Sending:
     if missing:
         raise MailError([Problem(r.where, f"{r.email} : l’édition {r.territory} n’est pas dans la version "
                                  f"{sending.issue.version} archivée de {sending.month}",
-                                 f"archivez les éditions territoriales : make_bulletin.py archive --edition "
+                                 f"archivez les éditions territoriales : {COMMAND} archive --edition "
                                  f"{sending.month} --territories all (ou corrigez la colonne territoire)")
                          for r in missing])
     territorial = {}
