@@ -291,7 +291,7 @@ def territorial_batch(folder: Path) -> None:
     if child.returncode:
         sys.exit(f"territorial batch failed ({child.returncode}):\n{errors}")
     pages = {Path(match.group(1)).name: int(match.group(2))
-             for match in re.finditer(r"Wrote (\S+) \((\d+) pages?", output)}
+             for match in re.finditer(r"(?:Wrote|Écrit :) (\S+) \((\d+) pages?", output)}
     # the editions in the order they were written (the command prints them at the end, in code order)
     written = sorted((path.stat().st_mtime - begun, pages[path.name]) for path in
                      (project / "out").glob("*.pdf"))
