@@ -27,7 +27,6 @@ from bulletin.files import make_folder, staging_folder
 from bulletin.data.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
 from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
 from bulletin.project import Project, current_project, init_project
-from bulletin.publish.recipients import read_recipients
 from bulletin.report import render_changes, render_problems
 from bulletin.stages import stage
 
@@ -265,6 +264,7 @@ STATUS_FR = {"current": "reçu", "earlier": "version précédente", "failed": "�
 
 def _send(args: argparse.Namespace) -> int:
     from bulletin.publish import mail, send
+    from bulletin.publish.recipients import read_recipients
 
     month = _month(args.edition, "--edition")
     if args.status:
@@ -311,6 +311,7 @@ def _print_counts(counts: dict[str, int], version: int) -> None:
 
 def _status(args: argparse.Namespace, month: str) -> int:
     from bulletin.publish import archive, send
+    from bulletin.publish.recipients import read_recipients
 
     if args.erratum:
         raise BulletinError(Problem(Where("--erratum"), "--erratum ne va pas avec --status", "retirez --erratum"))

@@ -141,7 +141,8 @@ print(" ".join(sorted(sys.modules)))
 NOT_ON_THE_BUILD_PATH = ("pandas", "numpy", "openpyxl", "pypdf", "pypdfium2", "matplotlib", "sqlite3", "smtplib",
                          "email", "http", "urllib.request", "ssl", "xml.sax", "lxml", "bulletin.register.reader",
                          "bulletin.register.spec", "bulletin.maps.outlines", "bulletin.publish.send",
-                         "bulletin.publish.archive", "bulletin.pdf.preview", "bulletin.data.importer")
+                         "bulletin.publish.archive", "bulletin.publish.recipients", "bulletin.publish.mail", "bulletin.pdf.preview",
+                         "bulletin.data.importer")
 
 
 def test_a_national_build_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
