@@ -105,22 +105,6 @@ def _series_curve(name: str, label: str, edition: Edition) -> tuple[Curve, list[
     return curve, [(p.source, p.as_of, p.status) for p in points]
 
 
-def group_sources(sources: tuple[tuple[str, dt.date], ...]) -> list[tuple[tuple[str, ...], tuple[dt.date, ...]]]:
-    """Group a chart's (source, as-of) pairs for its source line, losing none and keeping their order.
-
-    Each source is named once with all its dates (« ANCT, 1er décembre 2021, 1er février 2022 »), and
-    sources sharing the same dates are named together (« Anah, Cerema, 1er janvier 2022 »), so a
-    chart of five sources at one date does not repeat the date five times.
-    """
-    dates: dict[str, list[dt.date]] = {}
-    for source, as_of in sources:
-        dates.setdefault(source, []).append(as_of)
-    groups: dict[tuple[dt.date, ...], list[str]] = {}
-    for source, found in dates.items():
-        groups.setdefault(tuple(found), []).append(source)
-    return [(tuple(names), found) for found, names in groups.items()]
-
-
 def drawn_values(data: ChartData) -> list[Decimal]:
     """Every number a chart prints: points, target and bars or slices."""
     values = [v for c in data.curves for _, v in c.points] + [s.value for s in data.slices]

@@ -16,14 +16,13 @@ from typing import Any
 
 from bulletin.blocks.chartaxes import (MONTH_STEPS, Scale, TimeScale, chart_format, line_scale, month_ticks, tick_label,
                                 time_scale)
-from bulletin.blocks.chartdata import ChartData, Curve, Slice, chart_data, group_sources
+from bulletin.blocks.chartdata import ChartData, Curve, Slice, chart_data
 from bulletin.pdf.fonts import text_width
 from bulletin.textflow import Fragment, TextLayout, TextStyle, layout_text
 from bulletin.theme import MIN_FONT_SIZE, MM, Theme
 from bulletin.typography import NumberFormat, fr_month, format_value
 
-__all__ = ["ChartData", "Curve", "Slice", "chart_data", "group_sources", "draw_chart", "describe", "table_rows",
-           "label_overflow"]
+__all__ = ["ChartData", "Curve", "Slice", "chart_data", "draw_chart", "describe", "table_rows", "label_overflow"]
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom (top-left page coordinates)
 
