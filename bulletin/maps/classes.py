@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from bulletin.typography import fr_amount_compact, fr_count, fr_decimal, fr_percent
+from bulletin.typography import format_value
 
 METHODS = ("natural", "quantiles")
 NO_DATA = "pas de donnée"
@@ -109,19 +109,13 @@ def _label(low: Decimal, high: Decimal | None, maximum: Decimal, unit: str, firs
 
 
 def format_number(value: Decimal, unit: str) -> str:
-    """A value in French typography, by its unit (counts grouped, « % », compact euros)."""
-    if unit == "count":
-        return fr_count(value)
-    if unit == "percent":
-        return fr_percent(value)
-    if unit == "eur":
-        return fr_amount_compact(value)
-    return fr_decimal(value)
+    """A value in French typography, by its unit (counts grouped, « % », amounts compact: « 11,2 M€ »)."""
+    return format_value(value, unit, "compact" if unit == "eur" else None)
 
 
 def _bare(value: Decimal, unit: str) -> str:
     """The lower bound without its unit when the upper bound carries it (« 25 à moins de 50 % »)."""
-    return fr_decimal(value) if unit == "percent" else format_number(value, unit)
+    return format_value(value, unit, "bare") if unit == "percent" else format_number(value, unit)
 
 
 def nice(value: Decimal, integer: bool) -> Decimal:
