@@ -88,10 +88,10 @@ class Flow:
             if not group:
                 return
         blocks = [item.block for item in group]
-        boxes, bottom = self._stack(blocks)
+        boxes, overflows, bottom = self._stack(blocks)
         limit = self._limit(blocks)
         if bottom <= limit + 0.01:
-            self._commit(blocks, boxes)
+            self._commit(blocks, boxes, overflows)
             return
         if self._place_split(blocks, limit, queue):
             return
@@ -100,21 +100,24 @@ class Flow:
             queue.extendleft(reversed(group))
             return
         self._report_too_tall(blocks, boxes, bottom - limit)
-        self._commit(blocks, boxes)
+        self._commit(blocks, boxes, overflows)
         self._new_page()
 
-    def _stack(self, blocks: list[Any], top: float | None = None) -> tuple[list[Box], float]:
-        """Boxes of ``blocks`` stacked below what the current page holds, and the bottom they reach."""
+    def _stack(self, blocks: list[Any]) -> tuple[list[Box], list[Overflow], float]:
+        """Boxes of ``blocks`` stacked below what the current page holds, the overflows inside them (each
+        block measured once) and the bottom they reach."""
         page = self.pages[-1]
-        y = top if top is not None else (page[-1][1].bottom if page else self.body.y)
+        y = page[-1][1].bottom if page else self.body.y
         boxes: list[Box] = []
+        overflows: list[Overflow] = []
         for block in blocks:
             if page or boxes:
                 y += block.space_before(self.gap)
-            height = block.measure(self.body.width).height
-            boxes.append(Box(self.body.x, y, self.body.width, height))
-            y += height
-        return boxes, y
+            measure = block.measure(self.body.width)
+            boxes.append(Box(self.body.x, y, self.body.width, measure.height))
+            overflows.extend(measure.overflows)
+            y += measure.height
+        return boxes, overflows, y
 
     def _limit(self, blocks: list[Any]) -> float:
         """Lowest y the blocks may reach once the page's bottom note has its room."""
@@ -123,22 +126,21 @@ class Flow:
     def _place_split(self, blocks: list[Any], limit: float, queue: deque[FlowItem]) -> bool:
         """Keep on this page the leading blocks and the part of the last one that fits; queue the rest."""
         *heads, last = blocks
-        _, start = self._stack(heads)
+        *_, start = self._stack(heads)
         space = last.space_before(self.gap) if (self.pages[-1] or heads) else 0.0
         parts = last.split(self.body.width, limit - start - space)
         if parts is None:
             return False
         first, rest = parts
-        boxes, _ = self._stack([*heads, first])
-        self._commit([*heads, first], boxes)
+        boxes, overflows, _ = self._stack([*heads, first])
+        self._commit([*heads, first], boxes, overflows)
         self._new_page()
         queue.appendleft(FlowItem(rest))
         return True
 
-    def _commit(self, blocks: list[Any], boxes: list[Box]) -> None:
-        for block, box in zip(blocks, boxes, strict=True):
-            self.pages[-1].append((block, box))
-            self.overflows.extend(block.measure(box.width).overflows)
+    def _commit(self, blocks: list[Any], boxes: list[Box], overflows: list[Overflow]) -> None:
+        self.pages[-1].extend(zip(blocks, boxes, strict=True))
+        self.overflows.extend(overflows)
 
     def _new_page(self) -> None:
         self._drop_trailing_breakables()
