@@ -155,7 +155,7 @@ def source_files(edition: Edition, scope: Scope = NATIONAL) -> tuple[Path, ...]:
 def read_files(prepared: Prepared) -> list[Path]:
     """Every file the build reads: the output may be none of them."""
     layout, theme = prepared.layout, prepared.theme
-    images = [layout.path.parent / str(b.options["path"]) for b in layout.blocks() if b.type == "image"]
+    images = [layout.path.parent / name for name in layout.image_files()]  # image blocks and logos
     return input_files(prepared.edition.folder, layout.path, theme.path, theme.font_files.values(),
                        [*images, *source_files(prepared.edition, prepared.scope),
                         *(o.path for o in prepared.scope.outlines.values())])

@@ -79,6 +79,15 @@ cover:
 """
 
 
+def _with_logo(layout: Path) -> Path:
+    """The layout with a cover declaring the logo logos/marque.png, and that file supplied; its path."""
+    logo = layout.parent / "logos" / "marque.png"
+    logo.parent.mkdir()
+    Image.new("RGB", (300, 100), (0, 0, 145)).save(logo)
+    replace_in_file(layout, "sections:\n", LOGOS + "sections:\n")
+    return logo
+
+
 def test_a_declared_logo_without_its_file_names_the_file_and_how_to_supply_it(mini: tuple[Path, Path]) -> None:
     edition, layout = mini
     replace_in_file(layout, "sections:\n", LOGOS + "sections:\n")
@@ -93,9 +102,7 @@ def test_a_declared_logo_without_its_file_names_the_file_and_how_to_supply_it(mi
 
 def test_a_supplied_logo_is_drawn_with_its_text_alternative(mini: tuple[Path, Path], tmp_path: Path) -> None:
     edition, layout = mini
-    (layout.parent / "logos").mkdir()
-    Image.new("RGB", (300, 100), (0, 0, 145)).save(layout.parent / "logos" / "marque.png")
-    replace_in_file(layout, "sections:\n", LOGOS + "sections:\n")
+    _with_logo(layout)
     output = tmp_path / "out.pdf"
     result = run_cli("build", "--data-dir", edition, "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
@@ -105,6 +112,16 @@ def test_a_supplied_logo_is_drawn_with_its_text_alternative(mini: tuple[Path, Pa
         alts = [str(e.get("/Alt", "")) for e in structure_elements(pdf) if str(e.S) == "/Figure"]
     assert len(images) == 1 and "Marque de l’État" in alts
     assert "Bulletin de test" in _pages(output)[0]
+
+
+def test_a_build_never_writes_over_a_logo_it_reads(mini: tuple[Path, Path]) -> None:
+    edition, layout = mini
+    logo = _with_logo(layout)
+    before = logo.read_bytes()
+    result = run_cli("build", "--data-dir", edition, "--layout", layout, "--output", logo)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert f"{logo} est un fichier d’entrée" in result.stderr
+    assert logo.read_bytes() == before
 
 
 def test_a_back_page_that_does_not_fit_names_its_first_block_left_out(mini: tuple[Path, Path], tmp_path: Path) -> None:
@@ -135,9 +152,7 @@ def test_a_cover_takes_one_to_four_figures(mini: tuple[Path, Path]) -> None:
 
 def test_an_archived_edition_keeps_its_logos_and_rebuilds(mini: tuple[Path, Path], tmp_path: Path) -> None:
     edition, layout = mini
-    (layout.parent / "logos").mkdir()
-    Image.new("RGB", (300, 100), (0, 0, 145)).save(layout.parent / "logos" / "marque.png")
-    replace_in_file(layout, "sections:\n", LOGOS + "sections:\n")
+    _with_logo(layout)
     archive = tmp_path / "archive"
     result = run_cli("archive", "--data-dir", edition, "--layout", layout, "--archive-dir", archive)
     assert result.code == 0, result.stderr
