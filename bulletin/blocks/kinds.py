@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -62,6 +62,17 @@ class HeadingBlock(BaseBlock):
     def title(self) -> str:
         """Plain text of the heading, for the outline."""
         return "".join(f.text for f in self.ctx.fragments(self.options["text"], "body"))
+
+
+@dataclass(frozen=True)
+class NumberLine:
+    """A key figure's number as set in a width: the number, the exact amount in small print ('' unless the
+    number is compact and loses something), whether that fits on the number's line, and their height."""
+
+    number: str
+    exact: str
+    inline: bool
+    height: float
 
 
 class KeyFigureBlock(BaseBlock):
@@ -115,24 +126,20 @@ class KeyFigureBlock(BaseBlock):
         prefix = self._prefix()
         return (text_width(prefix, bold, size * 0.55) if prefix else 0.0) + text_width(number, bold, size)
 
-    def compact(self, width: float) -> bool:
-        """True when the number is printed in its compact form: asked, or the exact amount is too wide."""
-        if self.options["format"] == "compact":
-            return True
+    def _number_line(self, width: float) -> NumberLine:
+        """The number as set in ``width``: compact when asked or when the exact amount is too wide, the
+        exact amount then in small print, beside the number when it fits, else under it."""
         figure = self._figure()
-        exact = format_value(figure.value, figure.unit)
-        return figure.unit == "eur" and self._number_width(exact) > width + 0.01
-
-    def _number(self, width: float) -> tuple[str, str]:
-        """The big number and the small exact amount ('' unless compact)."""
-        figure = self._figure()
-        exact = format_value(figure.value, figure.unit)
-        if not self.compact(width):
-            return exact, ""
-        short = format_value(figure.value, figure.unit, "compact")
-        if short == exact or compact_is_exact(figure.number):
-            return short, ""  # « 3 Md€ » says it all: no « soit 3 000 000 000 € »
-        return short, f"soit{NBSP}{exact}"
+        number = exact = format_value(figure.value, figure.unit)
+        small = ""
+        if self.options["format"] == "compact" or (figure.unit == "eur" and self._number_width(exact) > width + 0.01):
+            number = format_value(figure.value, figure.unit, "compact")
+            if number != exact and not compact_is_exact(figure.number):  # « 3 Md€ » says it all
+                small = f"soit{NBSP}{exact}"
+        small_width = text_width(small, self.ctx.theme.font("regular"), self.ctx.theme.sizes["small"])
+        inline = small_width + 2 * MM + self._number_width(number) <= width
+        height = self._size() * 1.12 + (self.ctx.leading("small") + 0.8 * MM if small and not inline else 0.0)
+        return NumberLine(number, small, inline, height)
 
     def delta_text(self) -> str:
         """« +34 depuis janvier 2022 », or '' when not asked or no earlier value exists."""
@@ -162,18 +169,6 @@ class KeyFigureBlock(BaseBlock):
             fragments.append(Fragment(" " + self.ctx.illustrative_label, self.ctx.style("small", "bold", "red")))
         return fragments
 
-    def _exact_inline(self, width: float) -> bool:
-        """True when the small exact amount fits on the number's line."""
-        number, exact = self._number(width)
-        small = self.ctx.theme.sizes["small"]
-        return text_width(exact, self.ctx.theme.font("regular"), small) + 2 * MM + self._number_width(number) <= width
-
-    def _head_height(self, width: float) -> float:
-        """Height of the number line (and of the exact amount's line when it does not fit beside it)."""
-        exact = self._number(width)[1]
-        extra = self.ctx.leading("small") + 0.8 * MM if exact and not self._exact_inline(width) else 0.0
-        return self._size() * 1.12 + extra
-
     def _padding(self) -> float:
         return 3.5 * MM if self.options["panel"] else 0.0
 
@@ -183,11 +178,11 @@ class KeyFigureBlock(BaseBlock):
 
     def measure(self, width: float) -> Measure:
         inner = self._inner_width(width)
-        label = self._label(inner)
-        overflow = max(0.0, self._number_width(self._number(inner)[0]) - inner)
+        label, line = self._label(inner), self._number_line(inner)
+        overflow = max(0.0, self._number_width(line.number) - inner)
         records: tuple[Overflow, ...] = (Overflow(self.spec, overflow, "le nombre"),) if overflow > 0.01 else ()
         records += self.overflow(label, "le libellé")
-        return Measure(self._head_height(inner) + label.height + 2 * self._padding(), records)
+        return Measure(line.height + label.height + 2 * self._padding(), records)
 
     def draw(self, surface: Surface, box: Box) -> None:
         pad = self._padding()
@@ -198,25 +193,25 @@ class KeyFigureBlock(BaseBlock):
             box = Box(box.x + pad + 1.2 * MM, box.y + pad, box.width - 2 * pad - 1.2 * MM, box.height - 2 * pad)
         size, bold = self._size(), self.ctx.theme.font("bold")
         color = self.ctx.theme.color(self.NUMBER_COLOR)
-        number, exact = self._number(box.width)
+        line = self._number_line(box.width)
         baseline, x = box.y + size * 0.92, box.x
         with surface.element("P"):  # the number and its label read as one sentence
             if self.options["prefix"]:
                 x += surface.text(x, baseline, self._prefix(), bold, size * 0.55, color)
             # The trailing space separates the number from its label for text extraction and speech.
-            x += surface.text(x, baseline, number + " ", bold, size, color)
-            if exact:
-                self._draw_exact(surface, box, x, baseline, exact)
+            x += surface.text(x, baseline, line.number + " ", bold, size, color)
+            if line.exact:
+                self._draw_exact(surface, box, x, baseline, line)
             label = self._label(box.width, surface.reference or self.ctx.ref)
-            surface.text_layout(label, box.x, box.y + self._head_height(box.width), box.width)
+            surface.text_layout(label, box.x, box.y + line.height, box.width)
 
-    def _draw_exact(self, surface: Surface, box: Box, x: float, baseline: float, exact: str) -> None:
+    def _draw_exact(self, surface: Surface, box: Box, x: float, baseline: float, line: NumberLine) -> None:
         small, muted = self.ctx.theme.sizes["small"], self.ctx.theme.color("muted")
-        if self._exact_inline(box.width):
-            surface.text(x + 1 * MM, baseline, exact + " ", self.ctx.theme.font("regular"), small, muted)
+        if line.inline:
+            surface.text(x + 1 * MM, baseline, line.exact + " ", self.ctx.theme.font("regular"), small, muted)
         else:
             below = box.y + self._size() * 1.12 + small  # on its own line, under the number
-            surface.text(box.x, below, exact + " ", self.ctx.theme.font("regular"), small, muted)
+            surface.text(box.x, below, line.exact + " ", self.ctx.theme.font("regular"), small, muted)
 
     def alt_text(self) -> str:
         label = "".join(f.text for f in self.ctx.fragments(self.label_pieces(), "body"))
