@@ -31,13 +31,6 @@ class PlacedPage:
     kind: str = "body"
     reference: Reference | None = None  # the source and date the sources line states (cards that differ are marked)
 
-    def blocks(self) -> list[BaseBlock]:
-        """Every block of the page, rows expanded, in reading order."""
-        found: list[BaseBlock] = []
-        for block, _ in self.placements:
-            found.extend(block.children() if isinstance(block, RowBlock) else [block])
-        return found
-
     def headings(self) -> list[tuple[BaseBlock, Box]]:
         """Section titles and headings of the page, in order, with the box of their top-level block."""
         found: list[tuple[BaseBlock, Box]] = []
