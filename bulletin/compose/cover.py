@@ -227,20 +227,19 @@ def compose_cover(layout: LayoutSpec, ctx: Context, note: SourcesNote) -> tuple[
     top = page.margin_top
     if logos:
         placed.append((row, Box(page.margin_left, top, row.width(), row.measure(width).height)))
-        top += row.measure(width).height
+        top = placed[-1][1].bottom
         problems += _too_wide(row, width, cover.block)
-    band = CoverBand(cover.block, ctx, cover_title(layout, ctx), accents_of(layout, theme))
+    accents = accents_of(layout, theme)  # the band's stripe; each headline card takes its colour from the stripe
+    band = CoverBand(cover.block, ctx, cover_title(layout, ctx), accents)
     band_box = Box(0, top + 8 * MM if logos else 30 * MM, page.width, band.measure(page.width).height + 12 * MM)
     placed.append((band, band_box))
-    accents = accents_of(layout, theme)  # each headline card takes its colour from the stripe above it
     figures = [make_block(spec, replace(ctx, accent=accents[i % len(accents)])) for i, spec in enumerate(cover.figures)]
     grid_box = Box(page.margin_left, band_box.bottom + 15 * MM, width, 0)
     placed += figure_grid(figures, grid_box, theme)
     publisher = PublisherLine(publisher_spec(layout), ctx, theme.color("primary"))
     body = Box(page.margin_left, page.margin_top, width, page.height - page.margin_top - page.margin_bottom)
-    placed_page = note.page(placed, body, "cover")
-    publisher_box = Box(body.x, placed_page.sources_box.y - 4 * MM - publisher.measure(width).height, width,
-                        publisher.measure(width).height)
+    height = publisher.measure(width).height  # above the sources line, which the publisher adds nothing to
+    publisher_box = Box(body.x, body.bottom - note.layout([b for b, _ in placed]).height - 4 * MM - height, width, height)
     problems += _crowded(placed[-1][1].bottom if figures else band_box.bottom, publisher_box.y, cover.block)
     return note.page([*placed, (publisher, publisher_box)], body, "cover"), problems
 
