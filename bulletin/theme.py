@@ -55,9 +55,10 @@ class Theme:
     column_gap: float
     leading: float
 
-    def color(self, name: str) -> str:
-        """The ``#RRGGBB`` of a colour name of the theme."""
-        return self.colors[name]
+    def color(self, name: str, fallback: str | None = None) -> str:
+        """The ``#RRGGBB`` of a colour name of the theme; of ``fallback`` (a required colour) when the theme
+        does not define ``name`` (an optional colour such as ``grey``)."""
+        return self.colors[name if fallback is None or name in self.colors else fallback]
 
     def font(self, style: str = "regular") -> str:
         """Name under which the font of ``style`` is registered (its file's stem)."""

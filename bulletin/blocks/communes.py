@@ -211,8 +211,7 @@ class CommunesBlock(BaseBlock):
             y = self._draw_row(surface, x, y, widths, layouts[1 + index])
 
     def _zebra(self) -> str:
-        colors = self.ctx.theme.colors
-        return self.ctx.theme.color("panel_grey" if "panel_grey" in colors else "panel")
+        return self.ctx.theme.color("panel_grey", "panel")
 
     def _draw_row(self, surface: Surface, x: float, y: float, widths: list[float], cells: list[TextLayout],
                   header: bool = False, repeated: bool = False) -> float:

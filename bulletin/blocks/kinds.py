@@ -376,7 +376,7 @@ class ContentsBlock(BaseBlock):
         surface.rect(box.x, baseline - size * 0.7, 2.2 * MM, size * 0.7, fill=theme.color(entry.accent))
         start, end = box.x + 6 * MM + title_width + 2 * MM, box.x + box.width - number_width - 2 * MM
         if end > start:
-            surface.line(start, baseline, end, baseline, theme.color("grey" if "grey" in theme.colors else "rule"),
+            surface.line(start, baseline, end, baseline, theme.color("grey", "rule"),
                          0.8, dash=(0.8, 2.2))
         if entry is not self.ctx.contents[-1]:  # rules between the lines, not under the card's last one
             surface.line(box.x, box.bottom, box.x + box.width, box.bottom, theme.color("rule"), 0.4)

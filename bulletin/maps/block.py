@@ -58,11 +58,8 @@ class MapBlock(BaseBlock):
         values = {o.code: self.data.values.get(o.code) for o in self.outlines.features}
         count = max(2, min(7, int(self.options["classes"])))
         theme = self.ctx.theme
-        no_data = ramp(theme.color("grey") if "grey" in theme.colors else theme.color("muted"), 2)[0]
-        return classify(values, self.data.unit, count, self.options["method"], theme.color(self._accent()), no_data)
-
-    def _accent(self) -> str:
-        return self.ctx.accent if self.ctx.accent in self.ctx.theme.colors else "blue"
+        no_data = ramp(theme.color("grey", "muted"), 2)[0]
+        return classify(values, self.data.unit, count, self.options["method"], theme.color(self.ctx.accent, "blue"), no_data)
 
     def _style(self, size: str, weight: str = "regular", color: str = "text") -> TextStyle:
         return self.ctx.style(size, weight, color)
@@ -153,8 +150,7 @@ class MapBlock(BaseBlock):
         surface.text_layout(footer, box.x, box.bottom - footer.height, box.width, role="P")
 
     def _highlight_color(self) -> str:
-        theme = self.ctx.theme
-        return theme.color("red") if "red" in theme.colors else theme.color("text")
+        return self.ctx.theme.color("red", "text")
 
     def _draw_map(self, surface: Surface, box: Box) -> None:
         colors = self.classification.color_of()
