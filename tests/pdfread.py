@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,21 @@ def page_texts(path: Path) -> list[str]:
 def flat(text: str) -> str:
     """Text with line breaks and pdfium's CR/LF folded into single spaces."""
     return " ".join(text.replace("\r", " ").split(" ")).replace("\n", " ")
+
+
+def reading_text(text: str) -> str:
+    """Text as a reader reads it: line breaks, runs of spaces and no-break spaces each one space."""
+    return re.sub(r"[ \r\n]+", " ", flat(text).replace("\u00a0", " "))
+
+
+def reading_pages(path: Path) -> list[str]:
+    """The reading text (:func:`reading_text`) of each page."""
+    return [reading_text(text) for text in page_texts(path)]
+
+
+def document_text(path: Path) -> str:
+    """The reading text of the whole document, page after page."""
+    return reading_text(" ".join(page_texts(path)))
 
 
 def char_boxes(path: Path) -> list[list[CharBox]]:

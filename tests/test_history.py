@@ -14,7 +14,7 @@ import pytest
 
 from conftest import EDITION, MINI, ROOT, layout_copy, replace_in_file, run_cli
 from delivery import mini_editions
-from pdfread import flat, page_texts
+from pdfread import document_text, flat, page_texts
 
 JANUARY = ROOT / "tests" / "fixtures" / "editions" / "2022-01"  # FICTITIOUS
 
@@ -178,7 +178,7 @@ def test_pdf_shows_deltas_in_french_typography(editions: Path, tmp_path: Path) -
     output = tmp_path / "deltas.pdf"
     result = run_cli("build", "--data-dir", editions / "2022-02", "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
-    text = re.sub(r"[ \r\n]+", " ", flat(" ".join(page_texts(output))).replace("\u00a0", " "))
+    text = document_text(output)
     assert "+47 depuis janvier 2022" in text
     assert "\u221285 depuis janvier 2022" in text
     assert "\u22125,2\u202fpt depuis janvier 2022" in text

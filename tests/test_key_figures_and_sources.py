@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from conftest import replace_in_file, run_cli
-from pdfread import flat, page_texts, text_runs
+from pdfread import document_text, flat, page_texts, reading_pages, text_runs
 
 PRIMARY = "#000091"
 KEY_LARGE, KEY_MEDIUM = 30.0, 21.0
@@ -16,10 +16,6 @@ KEY_LARGE, KEY_MEDIUM = 30.0, 21.0
 def _build(edition: Path, layout: Path, output: Path) -> None:
     result = run_cli("build", "--data-dir", edition, "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
-
-
-def _text(pdf: Path) -> str:
-    return re.sub(r"[ \r\n]+", " ", " ".join(flat(t) for t in page_texts(pdf)).replace("\u00a0", " "))
 
 
 def test_every_number_of_a_role_has_the_role_size_and_the_one_colour(mini: tuple[Path, Path], tmp_path: Path) -> None:
@@ -50,7 +46,7 @@ def test_compact_amount_prints_the_exact_amount_in_small_print(mini: tuple[Path,
     exact = [run for run in runs if "soit 11\u202f246\u202f951,27 €" in run.text.replace("\u00a0", " ")]
     assert big, [r for r in runs if "M€" in r.text]
     assert exact and all(run.size < 9 for run in exact)
-    assert "soit 11\u202f246\u202f951,27 €" in _text(output)
+    assert "soit 11\u202f246\u202f951,27 €" in document_text(output)
 
 
 def test_compact_format_on_a_count_is_refused(mini: tuple[Path, Path]) -> None:
@@ -67,7 +63,7 @@ def test_sources_are_said_once_per_page_and_marked_where_they_differ(mini: tuple
     replace_in_file(edition / "edition.yaml", "published: 2022-02-15", "published: 2022-02-15\nas_of: 2022-02-01")
     output = tmp_path / "out.pdf"
     _build(edition, layout, output)
-    text = _text(output)
+    text = document_text(output)
     assert text.count("Source") == 1
     # the other sources and dates, each source once with its dates in time order
     assert ("Source : ANCT, données au 1er février 2022 sauf mention contraire. Autres sources : "
@@ -84,7 +80,7 @@ def test_as_of_decides_what_is_marked(mini: tuple[Path, Path], tmp_path: Path) -
     replace_in_file(edition / "edition.yaml", "published: 2022-02-15", "published: 2022-02-15\nas_of: 2021-12-31")
     output = tmp_path / "out.pdf"
     _build(edition, layout, output)
-    text = _text(output)
+    text = document_text(output)
     assert "données au 31 décembre 2021 sauf mention contraire" in text
     assert "engagés (ANCT" not in text  # the amount is now at the reference date
     assert "au 1er octobre 2021. (ANCT, 1er février 2022)" in text
@@ -119,7 +115,7 @@ def test_impossible_publication_date_is_a_located_error_not_a_traceback(mini: tu
 
 
 def test_a_page_without_a_number_at_the_edition_date_states_its_own(default_pdf: Path) -> None:
-    pages = [re.sub(r"[ \r\n]+", " ", flat(t).replace("\u00a0", " ")) for t in page_texts(default_pdf)]
+    pages = reading_pages(default_pdf)
     survey = next(p for p in pages if "Domaine principal de formation" in p)
     # every number of the survey page is « ANCT, janvier 2022 »: said once, at the bottom, no mark on each chart
     assert "Source : ANCT, données de janvier 2022 sauf mention contraire." in survey

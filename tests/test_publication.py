@@ -13,7 +13,7 @@ from bulletin.layout_spec import LayoutSpec, load_layout
 from bulletin.territorial.layout import edition_layout
 from bulletin.territorial.scope import NATIONAL
 from conftest import LAYOUT, layout_copy, replace_in_file, run_cli
-from pdfread import flat, page_texts, structure_elements
+from pdfread import reading_pages, structure_elements
 
 
 def national(layout: LayoutSpec) -> LayoutSpec:
@@ -21,12 +21,8 @@ def national(layout: LayoutSpec) -> LayoutSpec:
     return edition_layout(layout, NATIONAL)[0]
 
 
-def _pages(pdf: Path) -> list[str]:
-    return [re.sub(r"[ \r\n]+", " ", flat(text).replace("\u00a0", " ")) for text in page_texts(pdf)]
-
-
 def test_cover_shows_title_month_and_headline_figures(default_pdf: Path) -> None:
-    cover = _pages(default_pdf)[0]
+    cover = reading_pages(default_pdf)[0]
     for shown in ("Petites villes de demain", "Les chiffres clés", "Février 2022", "1\u202f579", "1\u202f063", "127",
                   "M€", "soit 36\u202f556\u202f685 €", "Agence nationale de la cohésion des territoires",
                   "Source : ANCT, données au 1er février 2022 sauf mention contraire"):
@@ -38,7 +34,7 @@ def test_sommaire_lists_every_section_with_the_page_its_link_leads_to(default_pd
     layout = national(load_layout(LAYOUT))
     assert layout.back is not None
     titles = [s.title for s in layout.sections if not s.continues and s.title != "Sommaire"] + [layout.back.title]
-    pages = _pages(default_pdf)
+    pages = reading_pages(default_pdf)
     sommaire = pages[1]
     with pikepdf.open(default_pdf) as pdf:
         numbers = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
@@ -62,7 +58,7 @@ def test_sommaire_is_tagged_as_a_table_of_contents(default_pdf: Path) -> None:
 
 
 def test_back_page_closes_the_document(default_pdf: Path) -> None:
-    back = _pages(default_pdf)[-1]
+    back = reading_pages(default_pdf)[-1]
     for shown in ("À propos", "À propos de l’ANCT", "Agence nationale de la cohésion des territoires",
                   "Petites villes de demain — Chiffres clés — février 2022", "petitesvillesdedemain@anct.gouv.fr"):
         assert shown in back, shown
@@ -111,7 +107,7 @@ def test_a_supplied_logo_is_drawn_with_its_text_alternative(mini: tuple[Path, Pa
                   if obj.get("/Subtype") == "/Image"]
         alts = [str(e.get("/Alt", "")) for e in structure_elements(pdf) if str(e.S) == "/Figure"]
     assert len(images) == 1 and "Marque de l’État" in alts
-    assert "Bulletin de test" in _pages(output)[0]
+    assert "Bulletin de test" in reading_pages(output)[0]
 
 
 def test_a_build_never_writes_over_a_logo_it_reads(mini: tuple[Path, Path]) -> None:

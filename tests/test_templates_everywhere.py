@@ -9,15 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import replace_in_file, run_cli
-from pdfread import flat, page_texts
+from pdfread import document_text
 
 
 def _line_of(layout: Path, needle: str) -> int:
     return next(n for n, line in enumerate(layout.read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
-
-
-def _reader_text(pdf: Path) -> str:
-    return re.sub(r"[ \r\n]+", " ", " ".join(flat(t) for t in page_texts(pdf)).replace("\u00a0", " "))
 
 
 def test_prefix_legend_and_bar_labels_quote_figures(mini: tuple[Path, Path], tmp_path: Path) -> None:
@@ -30,7 +26,7 @@ def test_prefix_legend_and_bar_labels_quote_figures(mini: tuple[Path, Path], tmp
     output = tmp_path / "out.pdf"
     result = run_cli("build", "--data-dir", edition, "--layout", layout, "--output", output)
     assert result.code == 0, result.stderr
-    text = _reader_text(output)
+    text = document_text(output)
     assert "en octobre 2021, 1\u202f579" in text
     assert "Signataires depuis le 1er octobre 2021" in text
     assert "Femmes, soit 69\u202f%" in text
