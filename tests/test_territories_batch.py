@@ -82,6 +82,10 @@ def test_each_edition_has_its_map_and_its_commune_table_and_says_donnees_fictive
             maps = [str(e.Alt) for e in elements if str(e.S) == "/Figure" and str(e.Alt).startswith("Carte — ")]
             assert len(maps) == 1 and "En évidence : " in maps[0], path.name
             assert sum(str(e.S) == "/Table" for e in elements) == 1, path.name
+            # what a screen reader hears of a chart says what the page prints beside it: « données fictives »
+            alts = [str(e.Alt) for e in elements if str(e.S) == "/Figure"]
+            assert not any("illustratives" in alt for alt in alts), path.name
+            assert sum(alt.endswith("Données fictives.") for alt in alts) >= 2, path.name
     for territory, text in batch_texts(folder, ["dep-58", "reg-27", "dep-976"]):
         assert "Données fictives : indicateurs générés pour les essais" in text, territory
         assert "Indicateurs : données fictives." in text and "BROUILLON" in text

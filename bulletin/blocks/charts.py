@@ -391,8 +391,9 @@ def _donut_legend(surface: Any, theme: Theme, x: float, box: Any, data: ChartDat
         y += layout.height + 1.5 * MM
 
 
-def describe(title: str, options: Any, data: ChartData) -> str:
-    """A French text alternative listing the numbers the chart draws, as its labels print them."""
+def describe(title: str, options: Any, data: ChartData, illustrative_label: str) -> str:
+    """A French text alternative listing the numbers the chart draws, as its labels print them, and the mark
+    the page prints beside values that are not real (``illustrative_label``: données illustratives/fictives)."""
     number, parts = chart_format(data), []
     for curve in data.curves:
         points = ", ".join(f"{number(v)} en {fr_month(d)}" for d, v in curve.points)
@@ -402,7 +403,7 @@ def describe(title: str, options: Any, data: ChartData) -> str:
     if data.target is not None:
         text += f" Cible : {number(data.target)}."
     if data.illustrative:
-        text += " Données illustratives."
+        text += f" {illustrative_label[:1].upper()}{illustrative_label[1:]}."
     return text
 
 

@@ -532,7 +532,7 @@ class ChartBlock(BaseBlock):
         if self.options["description"]:
             return str(self.options["description"])
         title = "".join(f.text for f in self.ctx.fragments(self.options["title"], "body"))
-        return charts.describe(title, self.chart_options, self.data)
+        return charts.describe(title, self.chart_options, self.data, self.ctx.illustrative_label)
 
 
 class RowBlock(BaseBlock):
