@@ -175,7 +175,9 @@ def _colors(path: Path, data: Located, problems: list[Problem]) -> dict[str, str
                                     "écrivez les couleurs #RRGGBB"))
             continue
         colors[str(name)] = str(value).upper()
-    for required in ("primary", "text", "muted", "panel", "rule", "blue"):
+    # red is required too: the engine marks with it what is not real (draft watermark, « données
+    # illustratives/fictives », target lines), whatever the layout
+    for required in ("primary", "text", "muted", "panel", "rule", "blue", "red"):
         if required not in colors:
             problems.append(Problem(Where(path, data.line), f"couleur manquante : {quoted(required)}",
                                     "ajoutez-la sous colors:"))

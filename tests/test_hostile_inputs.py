@@ -316,6 +316,10 @@ CASES = [
     Case("theme-size-infinite", edit(THEME, "body: 9.5", "body: .inf"), CHECK, ("pvd.yaml:", "body")),
     Case("theme-palette-number", edit(THEME, "chart_palette: [blue, coral, green, orange, navy, grey, red, muted]",
                                       "chart_palette: 7"), CHECK, ("pvd.yaml:", "chart_palette")),
+    # red marks what is not real (watermark, « données illustratives », target lines): a draft drew it
+    # from a theme without it and crashed with a KeyError
+    Case("theme-without-red", edit(THEME, "  red: \"#E1000F\"          # Rouge Marianne\n", ""),
+         ("build", "--draft", "--output", "out/b.pdf"), ("pvd.yaml:", "couleur manquante", "red")),
     Case("mail-alias", edit("layouts/pvd-mail.yaml", "reply_to: ", "x: &x 1\ny: *x\nreply_to: "),
          ("send", "--edition", "2022-02", "--recipients", "nobody.csv"), ("pvd-mail.yaml:", "alias")),
     Case("mail-repeated-key", edit("layouts/pvd-mail.yaml", "max_size_mb: 10", "max_size_mb: 10\nmax_size_mb: 20"),
