@@ -149,15 +149,28 @@ def _normalise(column: str, text: str, french: bool, unit: str = "") -> str:
     """French exports: decimal comma and grouped digits in values (« 8,6 % », « 11 246 951,27 € »), dd/mm/yyyy dates."""
     if not french:
         return text
-    if column in DATE_COLUMNS and (match := FRENCH_DATE.match(text)):
-        day, month, year = match.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if column in DATE_COLUMNS and (date := iso_date(text)) != text:
+        return date
     if column in NUMBER_COLUMNS:
         sign = {"percent": "%", "eur": "€"}.get(unit.strip())
         number = text[:-1].rstrip(SPACES) if sign and text.endswith(sign) else text
         if FRENCH_NUMBER.match(number) or (number != text and PLAIN_NUMBER.match(number)):
-            return re.sub(f"[{SPACES}]", "", number).replace(",", ".")
+            return ungrouped(number)
     return text
+
+
+def iso_date(text: str) -> str:
+    """A French date « 31/12/2021 » as 2021-12-31; any other text unchanged."""
+    match = FRENCH_DATE.match(text)
+    if not match:
+        return text
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def ungrouped(number: str) -> str:
+    """A French number without its grouping spaces and with a decimal point: « 11 246 951,27 » → 11246951.27."""
+    return re.sub(f"[{SPACES}]", "", number).replace(",", ".")
 
 
 def read_xlsx_tables(path: Path, sheets: tuple[str, ...] = ("figures", "series"),
