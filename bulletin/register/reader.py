@@ -69,8 +69,11 @@ def load_register(path: Path) -> Register:
 def read_register(path: Path) -> tuple[Register | None, list[Problem]]:
     """Read as far as possible: the register (bad rows left out; None if unusable) and every problem."""
     spec, problems = read_register_spec(path)
-    if spec is None:
-        return None, problems
+    return (None, problems) if spec is None else read_communes(spec, problems)
+
+
+def read_communes(spec: RegisterSpec, problems: list[Problem]) -> tuple[Register | None, list[Problem]]:
+    """The register of ``spec``, already parsed (``problems``: those found in it), and every problem."""
     try:
         table = _table(spec)
     except DataError as exc:
