@@ -20,6 +20,7 @@ from bulletin.data.tables import Row, Table, read_csv_table, read_xlsx_tables
 from bulletin.data.yamlspec import Located, load_yaml
 
 UNITS = ("count", "percent", "eur", "date", "month", "year", "text", "url")
+NUMERIC_UNITS = ("count", "percent", "eur")  # measured numbers: they add up, change and have a source date
 STATUSES = ("published", "provisional", "derived", "illustrative")
 FIGURE_COLUMNS = ("key", "value", "unit", "as_of", "source", "status", "note")
 SERIES_COLUMNS = ("series", "x", "value", "unit", "as_of", "source", "status", "note")

@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from bulletin.blocks.chartdata import chart_data, chart_problems
-from bulletin.data.edition import CoherenceRule, Edition, is_safe_url
+from bulletin.data.edition import NUMERIC_UNITS, CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where, nearest, quoted
 from bulletin.data.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
 from bulletin.templates import NATIONAL, template_options
 from bulletin.typography import TypographyError, format_value
 
-NUMERIC_UNITS = ("count", "percent", "eur")
 DIGIT = re.compile(r"\d+")
 
 
