@@ -418,7 +418,7 @@ def usable_tables(tables: Mapping[str, Table | None], problems: list[Problem]) -
 
 
 def _rows(table: Table | None, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[Row]:
-    """Rows of a table (whose header was checked by :func:`_usable`); bad lines are reported."""
+    """Rows of a table (whose header was checked by :func:`usable_tables`); bad lines are reported."""
     if table is None:
         return
     for row in table.rows:

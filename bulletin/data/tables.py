@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.errors import DataError, Problem, Where, quoted
-from bulletin.files import check_input_file, read_input
+from bulletin.files import MB, check_input_file, read_input
 
 SPACES = " \u00a0\u202f"  # a space, a no-break space, a narrow no-break space (French Excel groups digits with them)
 FRENCH_NUMBER = re.compile(r"\A-?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?\Z|\A-?[0-9]+,[0-9]+\Z")
 PLAIN_NUMBER = re.compile(r"\A-?[0-9]+\Z")
 FRENCH_DATE = re.compile(r"\A([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
-MB = 1 << 20
 MAX_UNPACKED = 24 * MB  # a workbook of a few thousand rows unpacks to a few megabytes
 MAX_RATIO = 200  # spreadsheet XML compresses 5 to 30 times; a zip bomb, thousands of times
 MAX_COLUMNS = 32  # the contract has 8 columns; more are reported as unknown, beyond 32 ignored
