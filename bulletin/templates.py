@@ -98,6 +98,16 @@ def template_options(options: Mapping[str, Any]) -> Iterator[tuple[str, tuple[Pi
                     yield name, item[1]
 
 
+def printed_keys(options: Mapping[str, Any], national: bool = True) -> list[str]:
+    """Keys of the figures a block prints: its templates', its ``figure`` and ``target``, its chart ``figures``.
+    Without ``national``, only those printed as the edition's own values: no ``{key:national}``, nor what the
+    ``national:`` line cites."""
+    keys = [piece.key for name, pieces in template_options(options) if national or name != "national"
+            for piece in pieces if piece.key and (national or piece.style != NATIONAL)]
+    keys += [options[name] for name in ("figure", "target") if options.get(name)]
+    return keys + [key for key, _ in options.get("figures") or ()]
+
+
 def referenced_keys(pieces: tuple[Piece, ...]) -> list[str]:
     """Figure keys a parsed template refers to, in order."""
     return [piece.key for piece in pieces if piece.key]

@@ -90,3 +90,15 @@ def mini(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(MINI, edition, ignore=shutil.ignore_patterns("layout.yaml"))
     layout = layout_copy(tmp_path, (MINI / "layout.yaml").read_text(encoding="utf-8"))
     return edition, layout
+
+
+JANUARY = ROOT / "tests" / "fixtures" / "editions" / "2022-01"  # FICTITIOUS
+
+
+@pytest.fixture()
+def editions(tmp_path: Path) -> Path:
+    """An editions folder holding the fictitious January and the real February 2022."""
+    folder = tmp_path / "editions"
+    shutil.copytree(JANUARY, folder / "2022-01")
+    shutil.copytree(EDITION, folder / "2022-02")
+    return folder

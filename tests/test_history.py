@@ -10,23 +10,10 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 
-from conftest import EDITION, MINI, ROOT, layout_copy, replace_in_file, run_cli
+from conftest import MINI, layout_copy, replace_in_file, run_cli
 from delivery import mini_editions
 from pdfread import document_text, flat, page_texts
-
-JANUARY = ROOT / "tests" / "fixtures" / "editions" / "2022-01"  # FICTITIOUS
-
-
-@pytest.fixture()
-def editions(tmp_path: Path) -> Path:
-    """An editions folder holding the fictitious January and the real February 2022."""
-    folder = tmp_path / "editions"
-    shutil.copytree(JANUARY, folder / "2022-01")
-    shutil.copytree(EDITION, folder / "2022-02")
-    return folder
-
 
 def figure_values(month_folder: Path) -> dict[str, str]:
     with (month_folder / "figures.csv").open(encoding="utf-8") as handle:

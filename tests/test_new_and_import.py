@@ -8,21 +8,9 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 
-from conftest import EDITION, ROOT, run_cli
-
-FIXTURE_JANUARY = ROOT / "tests" / "fixtures" / "editions" / "2022-01"
-
-
-@pytest.fixture()
-def editions(tmp_path: Path) -> Path:
-    """An editions folder with the fictitious January and the real February 2022."""
-    folder = tmp_path / "editions"
-    shutil.copytree(FIXTURE_JANUARY, folder / "2022-01")
-    shutil.copytree(EDITION, folder / "2022-02")
-    return folder
+from conftest import EDITION, run_cli
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -189,6 +189,8 @@ def test_hostile_figure_declarations_are_located(tmp_path: Path, figures: str, e
 @pytest.mark.parametrize(("series", "expected"), [
     ("  s: {count_by_month: ort, from: \"2021-01\"}\n", "register.yaml:13: series : « s » : count_by_month doit nommer"),
     ("  s: {count_by_month: convention, from: 2021}\n", "register.yaml:13: series : « from » : « 2021 » n’est pas un mois"),
+    ("  s: {count_by_month: convention, from: \"٢٠٢١-01\"}\n",
+     "register.yaml:13: series : « from » : « ٢٠٢١-01 » n’est pas un mois"),
     ("  s: {count_by_month: convention, from: \"2022-01\", to: \"2022-06\"}\n",
      "register.yaml:13: series : « s » : de 2022-01 à 2022-06 : période vide, trop longue ou après la date des chiffres"),
     ("  s: {count_by_month: convention, from: \"1990-01\"}\n", "register.yaml:13: series : « s » : de 1990-01 à 2022-02"),

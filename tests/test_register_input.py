@@ -113,6 +113,11 @@ def test_a_workbook_is_read_and_leading_zeros_come_back(tmp_path: Path) -> None:
     ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,OPAH-X,", "colonne « opah » : « OPAH-X » n’est pas une catégorie déclarée"),
     ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,,-5", "colonne « financement » : « -5 » n’est pas un montant positif"),
     ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,,12.345", "« 12.345 » n’est pas un montant positif en euros (au plus 2 décimales)"),
+    # The documented plain form only, as in figures.csv: an exponent would make a number of a billion digits
+    ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,,1E+999999999", "« 1E+999999999 » n’est pas un montant"),
+    ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,,1_000", "« 1_000 » n’est pas un montant"),
+    ("58001,Alpha,58,Bourgogne-Franche-Comté,١٢٠٠,,,,", "population « ١٢٠٠ » invalide"),
+    ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,,١٢", "« ١٢ » n’est pas un montant"),
     ("58001,,58,Bourgogne-Franche-Comté,1200,,,,", "commune 58001, colonne « lib_com » : nom vide"),
     ("58001,Alpha,58,Bourgogne-Franche-Comté,1200,,,", "commune 58001 (Alpha) : nombre de cellules différent de l’en-tête"),
 ])

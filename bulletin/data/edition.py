@@ -20,6 +20,7 @@ from bulletin.data.tables import Row, Table, read_csv_table, read_xlsx_tables
 from bulletin.data.yamlspec import Located, load_yaml
 
 UNITS = ("count", "percent", "eur", "date", "month", "year", "text", "url")
+NUMERIC_UNITS = ("count", "percent", "eur")  # measured numbers: they add up, change and have a source date
 STATUSES = ("published", "provisional", "derived", "illustrative")
 FIGURE_COLUMNS = ("key", "value", "unit", "as_of", "source", "status", "note")
 SERIES_COLUMNS = ("series", "x", "value", "unit", "as_of", "source", "status", "note")
@@ -417,7 +418,7 @@ def usable_tables(tables: Mapping[str, Table | None], problems: list[Problem]) -
 
 
 def _rows(table: Table | None, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[Row]:
-    """Rows of a table (whose header was checked by :func:`_usable`); bad lines are reported."""
+    """Rows of a table (whose header was checked by :func:`usable_tables`); bad lines are reported."""
     if table is None:
         return
     for row in table.rows:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from bulletin.data.edition import MONTH_PATTERN, Edition, Figure, SeriesPoint, Value, load_edition
+from bulletin.data.edition import MONTH_PATTERN, NUMERIC_UNITS, Edition, Figure, SeriesPoint, Value, load_edition
 from bulletin.errors import DataError, Problem, Where
 from bulletin.typography import fr_decimal, fr_month, fr_signed
 
@@ -57,9 +57,6 @@ class History:
         """(edition month, value) of figure ``key`` in every comparable edition up to ``current``."""
         points = [(e.month_date, figure.number) for e, figure in self.comparable(key, current)]
         return points + [(current.month_date, current.figures[key].number)]
-
-
-NUMERIC_UNITS = ("count", "percent", "eur")
 
 
 def signed_change(delta: Decimal, unit: str) -> str:

@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bulletin.data.edition import Edition
+from bulletin.data.edition import NUMERIC_UNITS, Edition
 from bulletin.typography import NBSP, fr_date
 
-MEASURED_UNITS = ("count", "percent", "eur")
+MEASURED_UNITS = NUMERIC_UNITS  # the numbers whose source and date are said
 SEPARATOR = f"{NBSP}; "  # never a line starting with « ; »
 
 

@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.errors import DataError, Problem, Where, quoted
-from bulletin.files import check_input_file, read_input
+from bulletin.files import MB, check_input_file, read_input
 
 SPACES = " \u00a0\u202f"  # a space, a no-break space, a narrow no-break space (French Excel groups digits with them)
 FRENCH_NUMBER = re.compile(r"\A-?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:,[0-9]+)?\Z|\A-?[0-9]+,[0-9]+\Z")
 PLAIN_NUMBER = re.compile(r"\A-?[0-9]+\Z")
 FRENCH_DATE = re.compile(r"\A([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
-MB = 1 << 20
 MAX_UNPACKED = 24 * MB  # a workbook of a few thousand rows unpacks to a few megabytes
 MAX_RATIO = 200  # spreadsheet XML compresses 5 to 30 times; a zip bomb, thousands of times
 MAX_COLUMNS = 32  # the contract has 8 columns; more are reported as unknown, beyond 32 ignored
@@ -149,15 +148,28 @@ def _normalise(column: str, text: str, french: bool, unit: str = "") -> str:
     """French exports: decimal comma and grouped digits in values (« 8,6 % », « 11 246 951,27 € »), dd/mm/yyyy dates."""
     if not french:
         return text
-    if column in DATE_COLUMNS and (match := FRENCH_DATE.match(text)):
-        day, month, year = match.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if column in DATE_COLUMNS and (date := iso_date(text)) != text:
+        return date
     if column in NUMBER_COLUMNS:
         sign = {"percent": "%", "eur": "€"}.get(unit.strip())
         number = text[:-1].rstrip(SPACES) if sign and text.endswith(sign) else text
         if FRENCH_NUMBER.match(number) or (number != text and PLAIN_NUMBER.match(number)):
-            return re.sub(f"[{SPACES}]", "", number).replace(",", ".")
+            return ungrouped(number)
     return text
+
+
+def iso_date(text: str) -> str:
+    """A French date « 31/12/2021 » as 2021-12-31; any other text unchanged."""
+    match = FRENCH_DATE.match(text)
+    if not match:
+        return text
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def ungrouped(number: str) -> str:
+    """A French number without its grouping spaces and with a decimal point: « 11 246 951,27 » → 11246951.27."""
+    return re.sub(f"[{SPACES}]", "", number).replace(",", ".")
 
 
 def read_xlsx_tables(path: Path, sheets: tuple[str, ...] = ("figures", "series"),

@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from bulletin.blocks.chartdata import chart_data, chart_problems
-from bulletin.data.edition import CoherenceRule, Edition, is_safe_url
+from bulletin.data.edition import NUMERIC_UNITS, CoherenceRule, Edition, is_safe_url
 from bulletin.errors import Problem, Where, nearest, quoted
 from bulletin.data.history import History
 from bulletin.layout_spec import BlockSpec, LayoutSpec
-from bulletin.templates import NATIONAL, template_options
+from bulletin.templates import NATIONAL, printed_keys, template_options
 from bulletin.typography import TypographyError, format_value
 
-NUMERIC_UNITS = ("count", "percent", "eur")
 DIGIT = re.compile(r"\d+")
 
 
@@ -52,7 +51,7 @@ ILLUSTRATIVE_HINT = ("remplacez-la par une valeur sourcée (statut published ou 
 
 def check_not_illustrative(block: BlockSpec, edition: Edition, history: History) -> Iterator[Problem]:
     """An error for every illustrative value ``block`` would print: text, key figure, chart point, target."""
-    for key in _printed_keys(block):
+    for key in printed_keys(block.options):
         figure = edition.figures.get(key)
         if figure is not None and figure.illustrative:
             yield _illustrative(block, f"la valeur illustrative de « {key} » ({figure.where})")
@@ -72,13 +71,6 @@ def check_not_illustrative(block: BlockSpec, edition: Edition, history: History)
         if found and found[0].figures[block.options["figure"]].illustrative:
             yield _illustrative(block, f"une évolution calculée depuis la valeur illustrative de "
                                 f"« {block.options['figure']} » dans l’édition {found[0].month}")
-
-
-def _printed_keys(block: BlockSpec) -> list[str]:
-    """Keys of the figures a block prints: its templates, its figure, its target and its chart figures."""
-    keys = [piece.key for _, pieces in template_options(block.options) for piece in pieces if piece.key]
-    keys += [block.options[name] for name in ("figure", "target") if block.options.get(name)]
-    return keys + [key for key, _ in block.options.get("figures") or ()]
 
 
 def _illustrative(block: BlockSpec, what: str) -> Problem:

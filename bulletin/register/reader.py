@@ -13,14 +13,15 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
 from bulletin.errors import DataError, Problem, Where, raise_if_errors
 from bulletin.register.spec import NO, YES, Indicator, RegisterSpec, read_register_spec
 from bulletin.register.territories import DEPARTEMENTS, FRANCE, Territory, region_code, region_of
-from bulletin.data.tables import FRENCH_DATE, FRENCH_NUMBER, Row, Table, read_csv_table, read_xlsx_tables
+from bulletin.data.edition import DECIMAL_NUMBER, WHOLE_NUMBER, parse_iso_date
+from bulletin.data.tables import FRENCH_NUMBER, Row, Table, iso_date, read_csv_table, read_xlsx_tables, ungrouped
 
 INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 MAX_COMMUNES = 40_000  # France has about 35 000 communes
@@ -68,8 +69,11 @@ def load_register(path: Path) -> Register:
 def read_register(path: Path) -> tuple[Register | None, list[Problem]]:
     """Read as far as possible: the register (bad rows left out; None if unusable) and every problem."""
     spec, problems = read_register_spec(path)
-    if spec is None:
-        return None, problems
+    return (None, problems) if spec is None else read_communes(spec, problems)
+
+
+def read_communes(spec: RegisterSpec, problems: list[Problem]) -> tuple[Register | None, list[Problem]]:
+    """The register of ``spec``, already parsed (``problems``: those found in it), and every problem."""
     try:
         table = _table(spec)
     except DataError as exc:
@@ -184,10 +188,10 @@ def _region(row: Row, label: str, column: str | None, departement: str | None, p
 
 
 def _population(row: Row, label: str, column: str, dialect: str, problems: list[Problem]) -> int | None:
-    text = re.sub(r"[ \u00a0\u202f]", "", row.cells[column].strip())
+    text = ungrouped(row.cells[column].strip())
     if dialect == "xlsx" and text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or not 0 < int(text) <= MAX_POPULATION:
+    if not WHOLE_NUMBER.match(text) or not 0 < int(text) <= MAX_POPULATION:
         problems.append(Problem(row.where, f"{label}, colonne « {column} » : population « {row.cells[column]} » invalide",
                                 f"un nombre entier d’habitants, de 1 à {MAX_POPULATION:,}".replace(",", " ")))
         return None
@@ -207,14 +211,11 @@ def _indicator_value(row: Row, label: str, indicator: Indicator, problems: list[
 
 
 def _date(text: str, indicator: Indicator) -> dt.date:
-    if match := FRENCH_DATE.match(text):
-        day, month, year = match.groups()
-        text = f"{year}-{int(month):02d}-{int(day):02d}"
     try:
-        value = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        value = parse_iso_date(iso_date(text))
     except ValueError:
-        value = None
-    if value is None or not 1900 <= value.year <= 2100:
+        raise ValueError("n’est pas une date") from None
+    if not 1900 <= value.year <= 2100:
         raise ValueError("n’est pas une date")
     return value
 
@@ -235,13 +236,13 @@ def _category(text: str, indicator: Indicator) -> str:
 
 
 def _amount(text: str, indicator: Indicator) -> Decimal:
-    if FRENCH_NUMBER.match(text):
-        text = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("n’est pas un montant") from None
-    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    """The plain form figures.csv accepts (after French grouping and comma): no exponent (« 1E+999999999 »
+    would become a number of a billion digits), no « 1_000 », no digits of other scripts."""
+    text = ungrouped(text) if FRENCH_NUMBER.match(text) else text
+    if not DECIMAL_NUMBER.match(text):
+        raise ValueError("n’est pas un montant")
+    value = Decimal(text)
+    if value < 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError("n’est pas un montant positif en euros (au plus 2 décimales)")
     return value
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bulletin.data.edition import KEY_PATTERN, STATUSES, parse_iso_date
+from bulletin.data.edition import KEY_PATTERN, MONTH_PATTERN, STATUSES, parse_iso_date
 from bulletin.errors import DataError, Problem, Where
 from bulletin.data.yamlspec import Located, load_yaml
 
@@ -27,7 +27,6 @@ FIGURE_KINDS = ("count", "share", "sum")
 MAX_DECLARATIONS = 500
 MAX_MONTHS = 240
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 YES, NO = ("oui", "true"), ("non", "false")
 
 
@@ -398,12 +397,12 @@ def _month(path: Path, item: Located, key: str, default: dt.date | None, problem
     value = item.get(key)
     if value is None and default is not None:
         return default
-    match = MONTH.match(str(value))
-    if not match:
+    text = str(value)
+    if not MONTH_PATTERN.match(text):
         problems.append(Problem(Where(path, item.line_of(key)), f"series : « {key} » : « {value} » n’est pas un mois",
                                 "écrivez le mois AAAA-MM entre guillemets, par exemple \"2021-01\""))
         return None
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return dt.date(int(text[:4]), int(text[5:7]), 1)
 
 
 def _conditions(where: Where, label: str, raw: Any, indicators: Mapping[str, Indicator],

@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bulletin.data.edition import Edition
 from bulletin.errors import BulletinError, Problem, Where
 from bulletin.register import Territory, all_territories
 from bulletin.territorial.scope import TERRITORY_SETS, territory_name
@@ -79,8 +80,8 @@ def run_batch(request, which: str | Sequence[str], jobs: int | None = None, draw
     """Build (or, with ``draw`` false, check) the edition of every territory of ``which`` (``departements``,
     ``regions``, ``all``, or a list of territories such as ``["dep:58", "reg:27"]``)."""
     workers = check_jobs(jobs)
-    wanted, skipped = _plan(request, which)
-    precomputed = _precomputed(request, wanted)
+    national, wanted, skipped = _plan(request, which)
+    precomputed = _precomputed(request, national, wanted)
     done: list[Outcome] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, max(len(wanted), 1)), mp_context=context,
@@ -95,25 +96,24 @@ def run_batch(request, which: str | Sequence[str], jobs: int | None = None, draw
     return Batch(tuple(sorted(done, key=lambda o: order[o.territory])), tuple(skipped))
 
 
-def _plan(request, which: str | Sequence[str]) -> tuple[list[Territory], list[Territory]]:  # type: ignore[no-untyped-def]
-    """The territories to build and those without communes, after checking the national data once."""
+def _plan(request, which: str | Sequence[str]) -> tuple[Edition, list[Territory], list[Territory]]:  # type: ignore[no-untyped-def]
+    """The national edition, checked once, the territories to build and those without communes."""
     from bulletin.build import BuildRequest, national_scope
     from bulletin.territorial.scope import territory_of
 
     assert isinstance(request, BuildRequest)
     scope = national_scope(request)
-    assert scope.register is not None
+    assert scope.register is not None and scope.national is not None
     territories = territories_of(which) if isinstance(which, str) else [territory_of(key) for key in which]
     wanted = [t for t in territories if scope.register.communes_in(t)]
-    return wanted, [t for t in territories if t not in wanted]
+    return scope.national, wanted, [t for t in territories if t not in wanted]
 
 
-def _precomputed(request, wanted: list[Territory]) -> tuple[tuple[object, ...], dict]:  # type: ignore[no-untyped-def, type-arg]
+def _precomputed(request, national: Edition, wanted: list[Territory]) -> tuple[tuple[object, ...], dict]:  # type: ignore[no-untyped-def, type-arg]
     """Every territory's figures, computed once here: the workers then never load pandas (≈ 45 MB each)."""
-    from bulletin.data.edition import load_edition
     from bulletin.territorial.scope import precompute
 
-    return precompute(request.edition_dir, load_edition(request.edition_dir), wanted)
+    return precompute(request.edition_dir, national, wanted)
 
 
 def _start_worker(stamp: tuple[object, ...], found: dict) -> None:  # type: ignore[type-arg]

@@ -18,7 +18,7 @@ from bulletin.data.edition import Edition
 from bulletin.errors import Problem, nearest
 from bulletin.layout_spec import BlockSpec, LayoutSpec, SectionSpec
 from bulletin.data.sources import MEASURED_UNITS
-from bulletin.templates import NATIONAL, template_options
+from bulletin.templates import NATIONAL, printed_keys, template_options
 from bulletin.territorial.scope import Scope
 
 REGISTER_BLOCKS = ("map", "communes")  # blocks drawn from the commune register
@@ -122,7 +122,7 @@ HINT = ("marquez le bloc national_only: true, écrivez {{{key}:national}} pour l
 
 def _block_problems(block: BlockSpec, edition: Edition, scope: Scope) -> Iterator[Problem]:
     where = f"bloc « {block.id} »"
-    for key in _territory_keys(block):
+    for key in printed_keys(block.options, national=False):
         figure = edition.figures.get(key)
         if figure is not None and figure.unit in MEASURED_UNITS and key not in scope.computed:
             yield Problem(block.where, f"{where} : « {key} » n’est pas calculé pour {edition.territory_name} : "
@@ -140,11 +140,3 @@ def _block_problems(block: BlockSpec, edition: Edition, scope: Scope) -> Iterato
             elif piece.key and option == "national" and piece.style != NATIONAL:
                 yield Problem(block.where, f"{where} : national: cite {{{piece.key}}} : la ligne « France » "
                               "imprimerait la valeur du territoire", f"écrivez {{{piece.key}:national}}")
-
-
-def _territory_keys(block: BlockSpec) -> list[str]:
-    """The keys a block prints as the territory's own values (not ``{key:national}``)."""
-    keys = [piece.key for option, pieces in template_options(block.options) if option != "national"
-            for piece in pieces if piece.key and piece.style != NATIONAL]
-    keys += [block.options[name] for name in ("figure", "target") if block.options.get(name)]
-    return keys + [key for key, _ in block.options.get("figures") or ()]

@@ -11,7 +11,6 @@ edition has a register; registers and outlines already read are reused (a batch 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from bulletin.register import Register
     from bulletin.register.compute import Computed
 
-log = logging.getLogger(__name__)
-FICTITIOUS = "données fictives"
 TERRITORY_SETS = ("departements", "regions", "all")  # build --territories …
 
 
@@ -127,35 +124,32 @@ def _stamp(*paths: Path) -> tuple[object, ...]:
 
 def _register(folder: Path, problems: list[Problem]) -> Register | None:
     """The edition's register (None when it has errors, all added to ``problems``), read once per file state."""
-    from bulletin.register import read_register  # only for an edition with a register
-
-    path = folder / REGISTER_FILE
     try:
-        key = _register_key(folder)
+        _, (register, found) = _read_register(folder)
     except BulletinError as exc:
         problems.extend(exc.problems)
         return None
+    problems.extend(found)
+    return register if not _errors(found) else None
+
+
+def _read_register(folder: Path) -> tuple[tuple[object, ...], tuple[Register | None, list[Problem]]]:
+    """The state of the edition's register.yaml and of the commune file it names, and the register read from
+    them with its problems. register.yaml is parsed once a call (it names the file); the communes are read once
+    per state of both files. BulletinError when register.yaml is unreadable."""
+    from bulletin.register.reader import read_communes  # only for an edition with a register
+    from bulletin.register.spec import read_register_spec
+
+    path = folder / REGISTER_FILE
+    spec, found = read_register_spec(path)
+    key = _stamp(path, spec.file) if spec is not None else _stamp(path)
     if _PRECOMPUTED_FROM and _PRECOMPUTED_FROM[0] != key:  # the register changed since the parent computed
         _PRECOMPUTED.clear()
         _PRECOMPUTED_FROM.clear()
     if key not in _REGISTERS:
         _REGISTERS.clear()  # one register at a time: a batch builds one edition's territories
-        try:
-            _REGISTERS[key] = read_register(path)
-        except BulletinError as exc:
-            _REGISTERS[key] = (None, list(exc.problems))
-    register, found = _REGISTERS[key]
-    problems.extend(found)
-    return register if not _errors(found) else None
-
-
-def _register_key(folder: Path) -> tuple[object, ...]:
-    """The state of the edition's register.yaml and of the commune file it names (BulletinError if unreadable)."""
-    from bulletin.register import read_register_spec
-
-    path = folder / REGISTER_FILE
-    spec, _ = read_register_spec(path)
-    return _stamp(path, spec.file) if spec is not None else _stamp(path)
+        _REGISTERS[key] = read_communes(spec, found) if spec is not None else (None, found)
+    return key, _REGISTERS[key]
 
 
 def _outlines(files: Mapping[str, Path], levels: frozenset[str], problems: list[Problem]) -> dict[str, Outlines]:
@@ -198,14 +192,13 @@ def precompute(folder: Path, edition: Edition, territories: list[Territory]) -> 
     the register's state; plain dicts, so that they travel to the workers (see :func:`install_precomputed`)."""
     from bulletin.register.compute import compute_figures
 
-    problems: list[Problem] = []
-    register = _register(folder, problems)
+    stamp, (register, _) = _read_register(folder)
     assert register is not None  # the national scope was read and checked before
     found = {}
     for territory in [FRANCE, *territories]:
         computed = compute_figures(register, territory, edition.figures)
         found[territory.key] = (computed.territory, dict(computed.figures), dict(computed.series), computed.problems)
-    return _register_key(folder), found
+    return stamp, found
 
 
 def install_precomputed(stamp: tuple[object, ...], found: dict) -> None:  # type: ignore[type-arg]
