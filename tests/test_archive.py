@@ -320,3 +320,26 @@ def test_archived_pdf_keeps_the_changes_since_earlier_editions(tmp_path: Path) -
     manifest = json.loads((folder / "2022-02" / "manifest.json").read_text(encoding="utf-8"))
     assert {"2022-01/figures.csv", "2022-01/edition.yaml", "2022-01/series.csv"} <= set(manifest["files"])
     assert run_cli("archive", "verify", "--archive-dir", folder).code == 0
+
+
+def test_a_catalogue_left_mid_transaction_by_a_killed_run_is_read_again(archived: Path, tmp_path: Path) -> None:
+    """A run killed while it writes the catalogue leaves SQLite's rollback journal beside it (a « hot
+    journal »); the read-only commands (verify, list, send --status) must roll it back, not report the
+    catalogue as unwritable until some other command happens to open it for writing."""
+    folder = copy_archive(archived, tmp_path / "archive")
+    script = ("import os, sqlite3, sys\n"
+              "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+              "db.execute('BEGIN IMMEDIATE')\n"
+              "db.execute(\"UPDATE editions SET reason = 'à moitié écrit'\")\n"
+              "db.execute('PRAGMA cache_size = 0')\n"
+              "db.execute(\"CREATE TABLE filler AS SELECT * FROM files, files AS f2\")\n"
+              "os._exit(9)  # killed before COMMIT\n")
+    catalogue_file = next(folder.glob("*.sqlite*"))
+    done = subprocess.run([sys.executable, "-c", script, str(catalogue_file)], capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    hot = catalogue_file.with_name(catalogue_file.name + "-journal")
+    assert hot.is_file() and hot.stat().st_size > 0  # the situation a SIGKILL mid-write leaves
+    verified = run_cli("archive", "verify", "--archive-dir", folder)
+    assert verified.code == 0, verified.stderr
+    listed = run_cli("archive", "list", "--archive-dir", folder)
+    assert listed.code == 0 and "2022-02" in listed.stdout and "à moitié écrit" not in listed.stdout, listed.stderr

@@ -75,6 +75,7 @@ def catalogue(archive_dir: Path, *, create: bool = False, readonly: bool = False
     if not create:
         require_catalogue(archive_dir)
     with _sqlite_errors(path, archive_dir, opening=True):
+        _roll_back_interrupted(path)
         if _needs_migration(path):
             _migrate(archive_dir)
         connection = _open(path, readonly)
@@ -116,6 +117,20 @@ def _sqlite_errors(path: Path, archive_dir: Path, opening: bool = False) -> Iter
 def _damaged(path: Path, archive_dir: Path, detail: str) -> ArchiveError:
     return ArchiveError(Problem(Where(path), f"catalogue endommagé ou illisible ({detail})",
                                 REINDEX_HINT.format(archive_dir)))
+
+
+def _roll_back_interrupted(path: Path) -> None:
+    """Undo the transaction of a run killed while it wrote the catalogue. SQLite does it on the next
+    connection that may write (its rollback journal, « hot », is still beside the file); a read-only
+    connection cannot, and fails with « base en lecture seule », so verify, list and send --status open it
+    for writing once first. The catalogue is then as it was before that run (SQLite's atomic commit)."""
+    hot = path.with_name(path.name + "-journal")
+    if path.is_file() and hot.is_file() and hot.stat().st_size > 0:
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
 
 
 def _open(path: Path, readonly: bool) -> sqlite3.Connection:
@@ -290,6 +305,7 @@ def _salvage(path: Path) -> tuple[dict[str, str], list[tuple[object, ...]]]:
     if not path.is_file():
         return {}, []
     try:
+        _roll_back_interrupted(path)
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             tables = _tables(connection)
