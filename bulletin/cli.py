@@ -180,16 +180,6 @@ def _diff(args: argparse.Namespace) -> int:
 def _archive(args: argparse.Namespace) -> int:
     from bulletin.publish import archive
 
-    if (args.reissue or args.reason is not None) and args.action is not None:
-        raise BulletinError(Problem(Where("--reissue"), f"--reissue et --reason ne vont pas avec archive {args.action}",
-                                    f"réémettez avec : {COMMAND} archive --edition AAAA-MM --reissue "
-                                    "--reason « … »"))
-    if args.reason is not None and not args.reissue:
-        raise BulletinError(Problem(Where("--reason"), "--reason ne sert qu’avec --reissue",
-                                    "ajoutez --reissue pour archiver une version corrigée"))
-    if (args.territories or args.jobs is not None) and args.action is not None:
-        raise BulletinError(Problem(Where("--territories"), f"--territories et --jobs ne vont pas avec archive "
-                                    f"{args.action}", "archive verify vérifie toutes les éditions de chaque version"))
     if args.action is None:
         from bulletin.territorial.batch import terminal_progress
 
