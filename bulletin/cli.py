@@ -37,11 +37,6 @@ __all__ = ["main", "make_parser", "run"]
 log = logging.getLogger("bulletin")
 
 
-def project_root() -> Path:
-    """The project's folder: that of bulletin.toml, else the current one if it has layouts/, else the package's."""
-    return current_project().root
-
-
 def latest_edition(editions: Path) -> Path:
     """The most recent ``YYYY-MM`` folder in ``editions``."""
     months = edition_folders(editions)
@@ -164,7 +159,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    editions = args.editions_dir or project_root() / "data" / "editions"
+    editions = args.editions_dir
     new_month = find_edition(editions, _month(args.new, "--to")).name if args.new else latest_edition(editions).name
     old_month = _month(args.old, "--from") if args.old else previous_edition(editions, new_month)
     if old_month >= new_month:
@@ -264,7 +259,7 @@ def _send(args: argparse.Namespace) -> int:
                                     "ajoutez --recipients partenaires.csv"))
     overrides = {"host": args.smtp_host, "port": args.smtp_port, "security": args.smtp_security,
                  "retry_delay": args.retry_delay, "max_size_mb": args.max_size_mb}
-    config = mail.load_mail_config(args.config or project_root() / "layouts" / "pvd-mail.yaml", overrides)
+    config = mail.load_mail_config(args.config, overrides)
     sending = send.prepare(month, args.archive_dir, config, args.erratum)
     recipients = read_recipients(args.recipients)
     sending = send.with_territories(sending, recipients)
