@@ -25,7 +25,7 @@ from bulletin.data.edition import MONTH_PATTERN, load_edition
 from bulletin.errors import COMMAND, BulletinError, Interrupted, Problem, RenderError, Where, os_reason, quoted
 from bulletin.files import make_folder, staging_folder
 from bulletin.data.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
-from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
+from bulletin.outputs import refuse_inside_archive, refuse_unsafe_output
 from bulletin.project import Project, current_project, init_project
 from bulletin.report import render_changes, render_problems
 from bulletin.stages import stage
@@ -97,8 +97,7 @@ def _published(args: argparse.Namespace) -> dt.date | None:
 
 def _guard_new_edition(args: argparse.Namespace, sources: list[Path]) -> None:
     """The editions folder may not be an edition folder (or inside one), nor in the archive."""
-    refuse_over_inputs(args.editions_dir, sources, "--editions-dir")
-    refuse_inside_archive(args.editions_dir, args.project.archive, "--editions-dir")
+    refuse_unsafe_output(args.editions_dir, sources, "--editions-dir", args.project.archive)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -383,8 +382,7 @@ def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
     from bulletin.territorial import batch
 
     if request.output is not None:  # --output names the folder of the PDFs: refused once, before the batch
-        refuse_over_inputs(request.output, [], "--output")
-        refuse_inside_archive(request.output, args.project.archive, "--output")
+        refuse_unsafe_output(request.output, [], "--output", args.project.archive)
         request = dataclasses.replace(request, output=None, out_dir=request.output)
     done = batch.run_batch(request, args.territories, args.jobs, args.command == "build", batch.terminal_progress)
     _warn_once([w for outcome in done.outcomes for w in outcome.warnings], len(done.outcomes))
@@ -441,8 +439,7 @@ def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
 def _refuse_preview_output(args: argparse.Namespace) -> None:
     """An --output inside an edition folder or the archive is refused before anything is built."""
     if args.output is not None:
-        refuse_over_inputs(args.output, [], "--output")
-        refuse_inside_archive(args.output, args.project.archive, "--output")
+        refuse_unsafe_output(args.output, [], "--output", args.project.archive)
 
 
 def render_preview(args: argparse.Namespace, request: BuildRequest) -> tuple[Path, list[Path], Prepared]:
