@@ -256,8 +256,7 @@ def _send(args: argparse.Namespace) -> int:
     if args.recipients is None:
         raise BulletinError(Problem(Where("--recipients"), "il manque le fichier des destinataires",
                                     "ajoutez --recipients partenaires.csv"))
-    overrides = {"host": args.smtp_host, "port": args.smtp_port, "security": args.smtp_security,
-                 "retry_delay": args.retry_delay, "max_size_mb": args.max_size_mb}
+    overrides = {name: getattr(args, option.lstrip("-").replace("-", "_")) for name, option in mail.OPTIONS.items()}
     config = mail.load_mail_config(args.config, overrides)
     sending = send.prepare(month, args.archive_dir, config, args.erratum)
     recipients = read_recipients(args.recipients)
