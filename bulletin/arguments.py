@@ -340,7 +340,8 @@ SENDING_OPTIONS = ("--send", "--erratum", "--config", "--smtp-host", "--smtp-por
 def given(args: argparse.Namespace, option: str) -> bool:
     """True when ``option`` (``--data-dir``, or ``target``) was given on the command line."""
     dest = {"--from": "old", "--to": "new"}.get(option, option.lstrip("-").replace("-", "_"))
-    return getattr(args, dest, None) not in (None, False)
+    value = getattr(args, dest, None)
+    return value is not None and value is not False  # not ``in (None, False)``: 0 == False, and --jobs 0 is given
 
 
 def refuse_conflicts(args: argparse.Namespace) -> None:

@@ -25,7 +25,7 @@ from bulletin.data.edition import MONTH_PATTERN, load_edition
 from bulletin.errors import COMMAND, BulletinError, Interrupted, Problem, RenderError, Where, os_reason, quoted
 from bulletin.files import make_folder, staging_folder
 from bulletin.data.history import diff_editions, edition_folders, find_edition, previous_edition, series_warnings
-from bulletin.outputs import refuse_inside_archive, refuse_over_inputs, refuse_unsafe_output
+from bulletin.outputs import refuse_inside_archive, refuse_unsafe_output
 from bulletin.project import Project, current_project, init_project
 from bulletin.report import render_changes, render_problems
 from bulletin.stages import stage
@@ -35,11 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["main", "make_parser", "run"]
 log = logging.getLogger("bulletin")
-
-
-def project_root() -> Path:
-    """The project's folder: that of bulletin.toml, else the current one if it has layouts/, else the package's."""
-    return current_project().root
 
 
 def latest_edition(editions: Path) -> Path:
@@ -102,8 +97,7 @@ def _published(args: argparse.Namespace) -> dt.date | None:
 
 def _guard_new_edition(args: argparse.Namespace, sources: list[Path]) -> None:
     """The editions folder may not be an edition folder (or inside one), nor in the archive."""
-    refuse_over_inputs(args.editions_dir, sources, "--editions-dir")
-    refuse_inside_archive(args.editions_dir, args.project.archive, "--editions-dir")
+    refuse_unsafe_output(args.editions_dir, sources, "--editions-dir", args.project.archive)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -164,7 +158,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    editions = args.editions_dir or project_root() / "data" / "editions"
+    editions = args.editions_dir
     new_month = find_edition(editions, _month(args.new, "--to")).name if args.new else latest_edition(editions).name
     old_month = _month(args.old, "--from") if args.old else previous_edition(editions, new_month)
     if old_month >= new_month:
@@ -180,16 +174,6 @@ def _diff(args: argparse.Namespace) -> int:
 def _archive(args: argparse.Namespace) -> int:
     from bulletin.publish import archive
 
-    if (args.reissue or args.reason is not None) and args.action is not None:
-        raise BulletinError(Problem(Where("--reissue"), f"--reissue et --reason ne vont pas avec archive {args.action}",
-                                    f"réémettez avec : {COMMAND} archive --edition AAAA-MM --reissue "
-                                    "--reason « … »"))
-    if args.reason is not None and not args.reissue:
-        raise BulletinError(Problem(Where("--reason"), "--reason ne sert qu’avec --reissue",
-                                    "ajoutez --reissue pour archiver une version corrigée"))
-    if (args.territories or args.jobs is not None) and args.action is not None:
-        raise BulletinError(Problem(Where("--territories"), f"--territories et --jobs ne vont pas avec archive "
-                                    f"{args.action}", "archive verify vérifie toutes les éditions de chaque version"))
     if args.action is None:
         from bulletin.territorial.batch import terminal_progress
 
@@ -272,9 +256,8 @@ def _send(args: argparse.Namespace) -> int:
     if args.recipients is None:
         raise BulletinError(Problem(Where("--recipients"), "il manque le fichier des destinataires",
                                     "ajoutez --recipients partenaires.csv"))
-    overrides = {"host": args.smtp_host, "port": args.smtp_port, "security": args.smtp_security,
-                 "retry_delay": args.retry_delay, "max_size_mb": args.max_size_mb}
-    config = mail.load_mail_config(args.config or project_root() / "layouts" / "pvd-mail.yaml", overrides)
+    overrides = {name: getattr(args, option.lstrip("-").replace("-", "_")) for name, option in mail.OPTIONS.items()}
+    config = mail.load_mail_config(args.config, overrides)
     sending = send.prepare(month, args.archive_dir, config, args.erratum)
     recipients = read_recipients(args.recipients)
     sending = send.with_territories(sending, recipients)
@@ -398,8 +381,7 @@ def _batch(args: argparse.Namespace, request: BuildRequest) -> int:
     from bulletin.territorial import batch
 
     if request.output is not None:  # --output names the folder of the PDFs: refused once, before the batch
-        refuse_over_inputs(request.output, [], "--output")
-        refuse_inside_archive(request.output, args.project.archive, "--output")
+        refuse_unsafe_output(request.output, [], "--output", args.project.archive)
         request = dataclasses.replace(request, output=None, out_dir=request.output)
     done = batch.run_batch(request, args.territories, args.jobs, args.command == "build", batch.terminal_progress)
     _warn_once([w for outcome in done.outcomes for w in outcome.warnings], len(done.outcomes))
@@ -456,8 +438,7 @@ def _preview(args: argparse.Namespace, request: BuildRequest) -> int:
 def _refuse_preview_output(args: argparse.Namespace) -> None:
     """An --output inside an edition folder or the archive is refused before anything is built."""
     if args.output is not None:
-        refuse_over_inputs(args.output, [], "--output")
-        refuse_inside_archive(args.output, args.project.archive, "--output")
+        refuse_unsafe_output(args.output, [], "--output", args.project.archive)
 
 
 def render_preview(args: argparse.Namespace, request: BuildRequest) -> tuple[Path, list[Path], Prepared]:

@@ -95,8 +95,13 @@ def current_project(start: Path | None = None) -> Project:
         return load_project(found)
     root = start if (start / "layouts").is_dir() else skeleton_root()
     # Without a project file, outputs stay relative to the current folder, as they always were.
-    return Project(root=root, editions=root / "data" / "editions", layout=root / "layouts" / "pvd-chiffres-cles.yaml",
-                   mail=root / "layouts" / "pvd-mail.yaml", out=Path("out"), archive=Path("archive"))
+    return Project(root=root, out=Path("out"), archive=Path("archive"), **_default_inputs(root))
+
+
+def _default_inputs(root: Path) -> dict[str, Path]:
+    """The editions, layout and mail settings of a project in ``root`` that does not name them."""
+    return {"editions": root / "data" / "editions", "layout": root / "layouts" / "pvd-chiffres-cles.yaml",
+            "mail": root / "layouts" / "pvd-mail.yaml"}
 
 
 def load_project(path: Path) -> Project:
@@ -116,8 +121,7 @@ def load_project(path: Path) -> Project:
         raise ProjectError(problems)
     root = path.parent
     paths = {key: root / Path(value).expanduser() for key, value in data.items()}
-    defaults = {"editions": root / "data" / "editions", "layout": root / "layouts" / "pvd-chiffres-cles.yaml",
-                "mail": root / "layouts" / "pvd-mail.yaml", "out": root / "out", "archive": root / "archive"}
+    defaults = {**_default_inputs(root), "out": root / "out", "archive": root / "archive"}
     return Project(root=root, file=path, **{**defaults, **paths})
 
 

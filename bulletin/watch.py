@@ -56,19 +56,20 @@ def _round(request_of: Callable[[], BuildRequest], preview: Preview, watched: se
         return watched | (inputs(request) if request else set())
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     print(f"Aperçu à jour en {seconds} s.", flush=True)
-    return inputs(request) | {path.resolve() for path in read}
+    return _edition_inputs(request) | {path.resolve() for path in read}  # ``read`` has the layout and theme
 
 
 def inputs(request: BuildRequest) -> set[Path]:
     """What a build of ``request`` reads for sure: the edition folder (its list of files too), the layout,
     the theme."""
+    theme = {request.theme_path} if request.theme_path is not None else _layout_theme(request.layout_path)
+    return _edition_inputs(request) | {path.resolve() for path in theme}
+
+
+def _edition_inputs(request: BuildRequest) -> set[Path]:
+    """The edition folder, the files in it and the layout."""
     files = {p for p in request.edition_dir.glob("*") if p.is_file() and not p.name.startswith(".")}
-    files |= {request.edition_dir, request.layout_path}
-    if request.theme_path is not None:
-        files.add(request.theme_path)
-    else:
-        files |= _layout_theme(request.layout_path)
-    return {path.resolve() for path in files}
+    return {path.resolve() for path in (*files, request.edition_dir, request.layout_path)}
 
 
 def _layout_theme(layout: Path) -> set[Path]:

@@ -72,6 +72,8 @@ def test_help_is_in_french(command: str) -> None:
 @pytest.mark.parametrize(("args", "expected"), [
     (("build", "--territory", "dep:58", "--territories", "all"), "Error: --territories: ne va pas avec --territory"),
     (("check", "--jobs", "2"), "Error: --jobs: ne sert qu’avec --territories"),
+    (("build", "--jobs", "0"), "Error: --jobs: ne sert qu’avec --territories"),
+    (("archive", "list", "--jobs", "0"), "Error: --jobs: ne sert qu’avec --territories"),
     (("build", "--territories", "all", "--output", "out/tout.pdf"),
      "Error: --output: avec --territories, c’est le dossier des PDF, pas un fichier : out/tout.pdf"),
     (("check", "--territories", "all", "--format", "json"), "Error: --format: json ne va pas avec --territories"),

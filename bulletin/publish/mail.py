@@ -347,8 +347,9 @@ def compose_erratum(config: MailConfig, issue: Issue, recipient: Recipient) -> E
     """The short notice of a re-issue for someone who received an earlier version, the new PDF attached."""
     title = f"Rectificatif — {subject(issue.edition)} (version {issue.version})"
     message = _envelope(config, issue, recipient, "erratum", title)
-    message.set_content(erratum_text(config, issue, recipient))
-    message.add_alternative(_html_page(erratum_text(config, issue, recipient)), subtype="html")
+    text = erratum_text(config, issue, recipient)
+    message.set_content(text)
+    message.add_alternative(_html_page(text), subtype="html")
     return _attach(message, issue)
 
 

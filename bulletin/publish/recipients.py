@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.errors import DataError, Problem, Where, os_reason, raise_if_errors
+from bulletin.errors import DataError, Problem, Where, raise_if_errors
 from bulletin.register.territories import parse_territory
 from bulletin.data.tables import Row, read_csv_table
 
@@ -26,7 +26,6 @@ COLUMNS = {"email": ("email", "courriel"), "name": ("name", "nom"), "organisatio
            "territory": ("territory", "territoire")}
 REQUIRED = ("email", "name")
 MAX_NAME = 200
-MAX_FILE_BYTES = 20_000_000
 # A practical address check: one @, no spaces or angle brackets, a dotted domain of letters/digits/dashes.
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
                      r"[A-Za-z]{2,63}$")
@@ -83,8 +82,7 @@ def _columns(path: Path, header: tuple[str, ...]) -> dict[str, str]:
 
 def read_recipients(path: Path) -> list[Recipient]:
     """Read ``path``; raise DataError listing every bad line; drop duplicates with a warning."""
-    _check_file(path)
-    table = read_csv_table(path)
+    table = read_csv_table(path)  # a regular file of at most 16 MB (files.read_input), or a located DataError
     columns = _columns(path, table.columns)
     problems: list[Problem] = []
     recipients: dict[tuple[str, str], Recipient] = {}
@@ -139,16 +137,3 @@ def _territory(row: Row, columns: dict[str, str], email: str, problems: list[Pro
                                 "écrivez dep:58 pour un département, reg:27 pour une région, ou laissez vide pour "
                                 "l’édition nationale"))
         return None
-
-
-def _check_file(path: Path) -> None:
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise DataError(Problem(Where(path), f"fichier des destinataires illisible : {os_reason(exc)}",
-                                "indiquez le bon fichier avec --recipients")) from None
-    if not path.is_file():
-        raise DataError(Problem(Where(path), "n’est pas un fichier ordinaire", "indiquez un fichier CSV"))
-    if info.st_size > MAX_FILE_BYTES:
-        raise DataError(Problem(Where(path), f"fichier de {info.st_size} octets, au-delà de {MAX_FILE_BYTES}",
-                                "un fichier de destinataires tient en quelques mégaoctets"))

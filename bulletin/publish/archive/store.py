@@ -25,7 +25,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bulletin import __version__
-from bulletin.publish.archive.catalogue import catalogue, latest, reconcile, record, versions
+from bulletin.publish.archive.catalogue import ArchivedVersion, catalogue, latest, reconcile, record, versions
 from bulletin.publish.archive.folders import ArchiveError, folder_name, locked, protect, remove_tree
 from bulletin.publish.archive.manifest import MANIFEST, Document, FileEntry, Manifest, manifest_data
 from bulletin.build import BuildRequest, Prepared, build, prepare, source_files, uses_history
@@ -85,12 +85,13 @@ def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | Non
     month = prepared.edition.month
     with locked(archive_dir, create=True), catalogue(archive_dir, create=True) as db:
         reconcile(db, archive_dir)
-        version = _next_version(db, archive_dir, month, reissue is not None)
+        current = latest(db, month)
+        version = _next_version(db, archive_dir, month, current, reissue is not None)
         target = archive_dir / folder_name(month, version)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=archive_dir))
         try:
             manifest = _assemble(staging, prepared, version, reason, Territorial(territories, jobs, progress))
-            _refuse_identical(db, archive_dir, month, manifest)
+            _refuse_identical(archive_dir, month, current, manifest)
             protect(staging)
             staging.rename(target)
         except OSError as exc:
@@ -103,9 +104,10 @@ def archive_edition(request: BuildRequest, archive_dir: Path, reissue: str | Non
     return Archived(month, version, target, tuple(prepared.warnings), len(manifest.documents) - 1)
 
 
-def _next_version(db: sqlite3.Connection, archive_dir: Path, month: str, reissue: bool) -> int:
-    """1 for a first archive, the next number for a re-issue; refusals say what to do instead."""
-    current = latest(db, month)
+def _next_version(db: sqlite3.Connection, archive_dir: Path, month: str, current: ArchivedVersion | None,
+                  reissue: bool) -> int:
+    """1 for a first archive, the next number after ``current`` (the latest version) for a re-issue; refusals say
+    what to do instead."""
     if current is not None:
         _require_folders(db, archive_dir, month)
     if current is None and reissue:
@@ -136,8 +138,7 @@ def _require_folders(db: sqlite3.Connection, archive_dir: Path, month: str) -> N
                                        f"{COMMAND} archive reindex retire du catalogue les versions sans dossier"))
 
 
-def _refuse_identical(db: sqlite3.Connection, archive_dir: Path, month: str, manifest: Manifest) -> None:
-    current = latest(db, month)
+def _refuse_identical(archive_dir: Path, month: str, current: ArchivedVersion | None, manifest: Manifest) -> None:
     if current is not None and manifest.files[manifest.national.pdf].sha256 == current.pdf_sha256:
         raise ArchiveError(Problem(Where(archive_dir / current.folder), f"la réémission donnerait exactement le même PDF que la "
                                    f"version {current.version} : rien n’a été corrigé",

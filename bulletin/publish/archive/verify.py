@@ -13,8 +13,8 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bulletin.publish.archive.catalogue import (ArchivedVersion, catalogue, catalogued_files, latest, previous_month,
-                                        reconcile, require_catalogue, versions)
+from bulletin.publish.archive.catalogue import (ArchivedVersion, catalogue, catalogued_files, previous_month, reconcile,
+                                        require_catalogue, versions)
 from bulletin.publish.archive.folders import ArchiveError, locked
 from bulletin.publish.archive.manifest import MANIFEST, Document, Manifest, read_manifest
 from bulletin.publish.archive.store import archived_request
@@ -135,13 +135,13 @@ def checked_version(archive_dir: Path, month: str) -> CheckedVersion:
     """The latest archived version of ``month``, every file checked against the catalogue;
     ArchiveError naming what differs, or that the edition is not archived."""
     with catalogue(archive_dir, readonly=True) as db:
-        row = latest(db, month)
-        if row is None:
+        found = versions(db, month)
+        if not found:
             raise ArchiveError(Problem(Where(archive_dir / month), f"l’édition {month} n’est pas archivée ; seules "
                                        "les éditions archivées sont envoyées",
                                        f"archivez-la d’abord : {COMMAND} archive --edition {month}"))
+        *earlier, row = found
         expected = catalogued_files(db, month, row.version)
-        earlier = tuple(versions(db, month)[:-1])
         before = previous_month(db, month)
     folder = archive_dir / row.folder
     problems = check_files(folder, expected, row.manifest_sha256) if folder.is_dir() else [
@@ -156,5 +156,5 @@ def checked_version(archive_dir: Path, month: str) -> CheckedVersion:
     pdf = folder / row.pdf
     if pdf.is_symlink() or pdf.resolve().parent != folder.resolve():
         raise ArchiveError(Problem(Where(pdf), "le PDF n’est pas un fichier du dossier de l’édition", RESTORE))
-    return CheckedVersion(row, folder, manifest, pdf, earlier,
+    return CheckedVersion(row, folder, manifest, pdf, tuple(earlier),
                           archive_dir / before.folder if before else None)
