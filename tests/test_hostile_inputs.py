@@ -295,6 +295,10 @@ CASES = [
                                     "other: *r"), CHECK, ("edition.yaml:4", "alias")),
     Case("edition-yaml-repeated-key", edit(YML, "published: 2022-02-15", "published: 2022-02-15\npublished: 2022-02-16"),
          CHECK, ("edition.yaml:4", "published")),
+    # found by the random-damage test: a mapping as a key was a TypeError traceback (unhashable)
+    Case("edition-yaml-mapping-key", edit(YML, "published: 2022-02-15", "published: 2022-02-15\n{a: 1}: x"),
+         CHECK, ("edition.yaml:4", "une clé est une liste ou un tableau")),
+    Case("layout-yaml-list-key", edit(LAYOUT, "document:", "[a, b]: x\ndocument:"), BUILD, ("yaml:", "liste")),
     # --- YAML of the layout, the theme and the mail settings ---
     Case("layout-billion-laughs", write(LAYOUT, BILLION_LAUGHS), BUILD, ("pvd-chiffres-cles.yaml:1", "alias")),
     Case("layout-merge-key", edit(LAYOUT, "document:\n", "base: &base {level: \"1\"}\ndocument:\n  <<: *base\n"),

@@ -44,8 +44,13 @@ class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
     """Safe loader whose mappings are :class:`Located`."""
 
 
-class _RepeatedKey(yaml.constructor.ConstructorError):
-    """A key written twice in one mapping (YAML loaders silently keep the last one)."""
+class _BadKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping (YAML loaders silently keep the last one), or a key that is a list or a
+    mapping (« {a: 1}: x »); ``hint`` says what to write instead."""
+
+    def __init__(self, message: str, hint: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, message, mark)
+        self.hint = hint
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
@@ -55,9 +60,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, str | int | float | bool) and key in mapping:  # unhashable keys fail below
+        if isinstance(key, list | dict):  # PyYAML's own « unhashable key » check, which this constructor replaces
+            raise _BadKey("une clé est une liste ou un tableau {…}", "écrivez un nom avant les deux-points",
+                          key_node.start_mark)
+        if key in mapping:
             first = mapping.key_lines.get(str(key), mapping.line)
-            raise _RepeatedKey(None, None, f"la clé « {key} » est répétée (déjà ligne {first})", key_node.start_mark)
+            raise _BadKey(f"la clé « {key} » est répétée (déjà ligne {first})", "écrivez chaque clé une seule fois",
+                          key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -90,9 +99,9 @@ def load_yaml(path: Path, error: type[LayoutError] | Any = LayoutError) -> Any:
         if "&" in text:  # an alias needs an anchor: without « & », no event scan is needed
             _refuse_anchors(path, text, error)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except _RepeatedKey as exc:
+    except _BadKey as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise error(Problem(Where(path, line), str(exc.problem), "écrivez chaque clé une seule fois")) from None
+        raise error(Problem(Where(path, line), str(exc.problem), exc.hint)) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         column = f", colonne {exc.problem_mark.column + 1}" if exc.problem_mark else ""
